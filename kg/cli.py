@@ -1,0 +1,185 @@
+"""The `kg` command: validate, build, query, export, stats (and serve, from the web layer)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from kg.build import ValidationFailed, build, check, load_project
+from kg.formats import RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, rdf_format
+from kg.load import LoadError, load_files
+from kg.project import Project
+from kg.queries import canned_queries
+from kg.results import QueryResult, short_form
+from kg.stats import data_report, graph_sizes
+from kg.store import QuerySyntaxError, Store, StoreError, open_store
+
+QUERY_FORMATS = ["table", *RESULTS_FORMATS, "turtle", "jsonld", "ntriples", "rdfxml"]
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+class Context:
+    def __init__(self, project: Project, store_location: str | None):
+        self.project = project
+        self.store_location = store_location or str(project.default_store)
+
+    def open(self, *, read_only: bool) -> Store:
+        try:
+            return open_store(self.store_location, read_only=read_only)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", "project_root", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder with ontology/, shapes/ and data/ (default: $KG_PROJECT "
+                   "or this checkout).")
+@click.option("--store", "store_location", envvar="KG_STORE",
+              help="Store folder, or :memory: (default: $KG_STORE or var/store).")
+@click.version_option(package_name="remedy-kg")
+@click.pass_context
+def main(ctx: click.Context, project_root: Path | None, store_location: str | None) -> None:
+    """Remedy KG: build, check, query and publish the knowledge graph."""
+    ctx.obj = Context(Project.locate(project_root), store_location)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def validate(ctx: Context, files: tuple[Path, ...]) -> None:
+    """Check data against the shapes; FILES default to the project's data/*.ttl."""
+    timings: dict[str, float] = {}
+    try:
+        sources = load_project(ctx.project, timings, _progress)
+        if files:
+            start = time.perf_counter()
+            sources.data = load_files(files)
+            timings["load"] += time.perf_counter() - start
+    except LoadError as exc:
+        raise click.ClickException(f"syntax error, nothing loaded:\n{exc}") from exc
+    report = check(sources, timings, _progress)
+    click.echo(report.text())
+    click.echo(f"{len(sources.data)} data triples; load {timings['load']:.2f} s, "
+               f"validate {timings['validate']:.2f} s", err=True)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command("build")
+@pass_context
+def build_command(ctx: Context) -> None:
+    """Load, validate, infer and write the named graphs to the store (all or nothing)."""
+    with ctx.open(read_only=False) as store:
+        try:
+            result = build(ctx.project, store, _progress)
+        except LoadError as exc:
+            raise click.ClickException(f"syntax error, store unchanged:\n{exc}") from exc
+        except ValidationFailed as exc:
+            click.echo(exc.report.text(), err=True)
+            raise click.ClickException("validation failed, store unchanged") from exc
+    for name, count in result.triples.items():
+        click.echo(f"{count:>8} triples  {name}")
+    click.echo(" ".join(f"{step} {t:.2f} s" for step, t in result.timings.items()), err=True)
+    click.echo(f"built {ctx.store_location}", err=True)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table",
+              show_default=True)
+@pass_context
+def query(ctx: Context, query: str, fmt: str) -> None:
+    """Run QUERY: a canned question's name, a .rq file, - for stdin, or SPARQL text."""
+    text = _query_text(query)
+    with ctx.open(read_only=True) as store:
+        try:
+            result = store.query(text)
+        except QuerySyntaxError as exc:
+            raise click.ClickException(f"the query does not parse: {exc}") from exc
+    _print_result(result, fmt)
+
+
+def _query_text(query: str) -> str:
+    if query == "-":
+        return sys.stdin.read()
+    canned = canned_queries()
+    if query in canned:
+        return canned[query].text
+    path = Path(query)
+    if query.endswith(".rq") or (path.exists() and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {query}: {exc.strerror}") from exc
+    return query
+
+
+def _print_result(result: QueryResult, fmt: str) -> None:
+    out = click.get_binary_stream("stdout")
+    try:
+        if fmt == "table":
+            click.echo(_table(result))
+        elif result.is_graph:
+            out.write(result.serialize(rdf_format("turtle" if fmt == "table" else fmt)))
+        elif fmt in RESULTS_FORMATS:
+            out.write(result.serialize(RESULTS_FORMATS[fmt]))
+        else:
+            raise click.ClickException(f"a {result.form} result has no {fmt} form; use one of "
+                                       f"table, {', '.join(RESULTS_FORMATS)}")
+    except (UnknownFormat, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _table(result: QueryResult) -> str:
+    if result.form == "ASK":
+        return "true" if result.boolean else "false"
+    if result.is_graph:
+        assert result.graph is not None
+        return result.graph.serialize(format="turtle")
+    cells = [[short_form(t) for t in row] for row in result.rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
+    line = "  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True))
+    rows = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join([line, "-" * len(line), *rows, f"({len(rows)} rows)"])
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(list(RDF_FORMATS)), default="turtle",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@pass_context
+def export(ctx: Context, fmt: str, out: Path | None) -> None:
+    """Write the whole dataset (all named graphs; their union for triple formats)."""
+    syntax = RDF_FORMATS[fmt]
+    with ctx.open(read_only=True) as store:
+        if out is None:
+            store.dump(click.get_binary_stream("stdout"), syntax)
+            return
+        partial = out.with_name(out.name + ".partial")
+        with partial.open("wb") as handle:
+            store.dump(handle, syntax)
+        partial.replace(out)  # readers never see a half-written file
+    click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@pass_context
+def stats(ctx: Context) -> None:
+    """Print the data report: graph sizes, entities per class, evidence levels, curation."""
+    with ctx.open(read_only=True) as store:
+        click.echo("Triples per graph")
+        for name, count in graph_sizes(store).items():
+            click.echo(f"  {name:<10} {count:>8}")
+        for section in data_report(store):
+            click.echo(f"\n{section.title}")
+            click.echo(_table(section.result))

@@ -1,0 +1,41 @@
+"""Materialise what queries need: SPARQL CONSTRUCT rules from kg/rules/, run once each."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg.load import new_graph
+from kg.store.oxigraph import to_rdflib
+
+
+def rules() -> dict[str, str]:
+    """The rule files by name, in name order."""
+    folder = resources.files("kg") / "rules"
+    return {
+        f.name.removesuffix(".rq"): f.read_text(encoding="utf-8")
+        for f in sorted(folder.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".rq")
+    }
+
+
+def infer(*graphs: Graph) -> Graph:
+    """The triples the rules derive from the given graphs, minus those already asserted.
+
+    Each rule's pattern uses property paths (`+`), so one pass computes the full closure.
+    """
+    scratch = ox.Store()
+    for graph in graphs:
+        scratch.load(graph.serialize(format="nt11", encoding="utf-8"),
+                     format=ox.RdfFormat.N_TRIPLES)
+    inferred = new_graph()
+    for text in rules().values():
+        for t in scratch.query(text):
+            triple = (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+            if ox.Quad(t.subject, t.predicate, t.object) not in scratch:
+                inferred.add(triple)
+    return inferred
+
+

@@ -1,0 +1,78 @@
+"""Parse RDF files; a syntax error names the file and line, and nothing is loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.util import guess_format
+
+from kg.namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """One file that did not parse."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+class LoadError(Exception):
+    """One or more files did not parse; nothing was loaded."""
+
+    def __init__(self, problems: list[SyntaxProblem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def new_graph() -> Graph:
+    """An empty graph with the project's prefixes bound, for readable output."""
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    return graph
+
+
+def parse_file(path: Path, into: Graph | None = None) -> Graph:
+    """Parse one file into a graph; raises LoadError naming the file and line."""
+    graph = into if into is not None else new_graph()
+    fmt = guess_format(str(path)) or "turtle"
+    try:
+        # Parse into a scratch graph first so a failing file adds nothing to `into`.
+        scratch = Graph()
+        scratch.parse(path, format=fmt)
+    except BadSyntax as exc:
+        raise LoadError([SyntaxProblem(path, exc.lines + 1, f"bad syntax: {exc._why}")]) from exc
+    except FileNotFoundError as exc:
+        raise LoadError([SyntaxProblem(path, None, "no such file")]) from exc
+    except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None) or getattr(exc, "lines", None)
+        raise LoadError([SyntaxProblem(path, line, f"cannot parse as {fmt}: {exc}")]) from exc
+    except Exception as exc:  # noqa: BLE001 - XML and JSON-LD parsers raise their own types
+        line = getattr(exc, "lineno", None) or getattr(exc, "getLineNumber", lambda: None)()
+        raise LoadError([SyntaxProblem(path, line, f"cannot parse as {fmt}: {exc}")]) from exc
+    graph += scratch
+    return graph
+
+
+def load_files(paths: Iterable[Path]) -> Graph:
+    """Parse every file into one graph; if any fails, report all failures and load nothing."""
+    graph = new_graph()
+    problems: list[SyntaxProblem] = []
+    for path in paths:
+        try:
+            parse_file(path, graph)
+        except LoadError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise LoadError(problems)
+    return graph

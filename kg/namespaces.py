@@ -1,0 +1,69 @@
+"""IRIs of the dataset: the base, the ontology namespace, the entity families and named graphs."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/remedy-kg/"
+
+RKG = Namespace(BASE + "ontology#")
+RKGSH = Namespace(BASE + "shapes#")
+ID = Namespace(BASE + "id/")
+SCHEMA = Namespace("https://schema.org/")
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+# One path segment per entity family, as in DESIGN.md.
+FAMILIES = (
+    "remedy", "condition", "claim", "mechanism", "acupoint", "meridian", "protocol", "study",
+    "warning", "adverse-event", "population", "outcome-measure", "source", "combination",
+    "scheme",
+)
+
+
+class Graphs:
+    """The named graphs a build writes; queries see their union as the default graph."""
+
+    ONTOLOGY = BASE + "graph/ontology"
+    SHAPES = BASE + "graph/shapes"
+    DATA = BASE + "graph/data"
+    INFERRED = BASE + "graph/inferred"
+
+    ALL = (ONTOLOGY, SHAPES, DATA, INFERRED)
+
+
+# The prefixes offered to people: in the query UI, CLI tables and Turtle output.
+PREFIXES: dict[str, str] = {
+    "rkg": str(RKG),
+    "rkgsh": str(RKGSH),
+    "remedy": ID + "remedy/",
+    "condition": ID + "condition/",
+    "claim": ID + "claim/",
+    "mechanism": ID + "mechanism/",
+    "acupoint": ID + "acupoint/",
+    "meridian": ID + "meridian/",
+    "protocol": ID + "protocol/",
+    "study": ID + "study/",
+    "warning": ID + "warning/",
+    "ae": ID + "adverse-event/",
+    "population": ID + "population/",
+    "measure": ID + "outcome-measure/",
+    "source": ID + "source/",
+    "combination": ID + "combination/",
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "obo": str(OBO),
+    "sh": str(SH),
+}
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every prefix in PREFIXES."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

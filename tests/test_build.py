@@ -1,0 +1,85 @@
+"""Building: inference, and all-or-nothing behaviour when the sources are broken."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import ValidationFailed, build
+from kg.inference import infer
+from kg.load import LoadError
+from kg.namespaces import Graphs
+from kg.store import OxigraphStore
+from tests.conftest import copy_project, write
+
+
+def test_build_reports_triples_and_timings(built) -> None:
+    _, result = built
+    assert set(result.triples) == set(Graphs.ALL)
+    assert result.triples[Graphs.DATA] > 1000
+    assert set(result.timings) == {"load", "validate", "infer", "store"}
+
+
+def test_mechanism_closure_is_materialised(store) -> None:
+    # Asserted only as skos:broader; the closure must be in the inferred graph.
+    assert store.query(
+        "ASK { GRAPH <%s> { <https://w3id.org/remedy-kg/id/mechanism/dopamine-modulation> "
+        "<http://www.w3.org/2004/02/skos/core#broaderTransitive> "
+        "<https://w3id.org/remedy-kg/id/mechanism/neurotransmitter-modulation> } }"
+        % Graphs.INFERRED
+    ).boolean
+
+
+def test_superclass_types_are_materialised(store) -> None:
+    assert store.query(
+        "ASK { <https://w3id.org/remedy-kg/id/remedy/acupuncture> a <https://schema.org/MedicalTherapy> }"
+    ).boolean
+
+
+def test_infer_adds_nothing_already_asserted(project) -> None:
+    from kg.build import load_project
+
+    sources = load_project(project)
+    inferred = infer(sources.ontology, sources.data)
+    assert len(inferred) > 0
+    assert not any(t in sources.data or t in sources.ontology for t in inferred)
+
+
+@pytest.fixture
+def broken(project, tmp_path: Path):
+    copy = copy_project(project, tmp_path / "project")
+    store = OxigraphStore(tmp_path / "store")
+    build(copy, store)
+    before = store.count()
+    yield copy, store, before
+    store.close()
+
+
+def test_syntax_error_leaves_the_store_unchanged(broken) -> None:
+    copy, store, before = broken
+    write(copy.root / "data" / "zz-broken.ttl", "@prefix ex: <http://e/> .\nex:a ex:b .\n")
+    with pytest.raises(LoadError, match=r"zz-broken\.ttl:2"):
+        build(copy, store)
+    assert store.count() == before
+
+
+def test_violation_leaves_the_store_unchanged(broken) -> None:
+    copy, store, before = broken
+    write(copy.root / "data" / "zz-claim.ttl", """
+@prefix rkg: <https://w3id.org/remedy-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/remedy-kg/id/claim/no-evidence> a rkg:Claim ;
+    rdfs:label "A claim without an evidence level"@en ;
+    rkg:remedy <https://w3id.org/remedy-kg/id/remedy/acupuncture> ;
+    rkg:condition <https://w3id.org/remedy-kg/id/condition/fibromyalgia> ;
+    rkg:summary "Missing its evidence level."@en ;
+    dcterms:source <https://w3id.org/remedy-kg/id/source/seed-page> ;
+    rkg:curationStatus rkg:FromSeed .
+""")
+    with pytest.raises(ValidationFailed) as caught:
+        build(copy, store)
+    assert "no-evidence" in str(caught.value)
+    assert "evidence level" in str(caught.value)
+    assert store.count() == before

@@ -1,0 +1,85 @@
+"""Each canned question returns the seed's answer on the shipped data."""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from kg.namespaces import ID
+from kg.queries import canned_queries, canned_query
+
+
+def _rows(store, name: str) -> list[dict]:
+    return list(store.query(canned_query(name).text).dicts())
+
+
+def test_every_canned_query_has_a_title_and_runs(store) -> None:
+    queries = canned_queries()
+    assert len(queries) >= 6
+    for q in queries.values():
+        assert q.title.endswith("?"), q.name
+        assert q.description, q.name
+        assert store.query(q.text).rows, f"{q.name} returned no rows"
+
+
+def test_remedies_targeting_dopamine_modulation(store) -> None:
+    rows = _rows(store, "remedies-targeting-dopamine-modulation")
+    assert ID["remedy/acupuncture"] in {r["remedy"] for r in rows}
+    claims = {r.get("claim") for r in rows}
+    assert ID["claim/acupuncture--restless-legs-syndrome"] in claims
+
+
+def test_warnings_for_anticoagulated_patients(store) -> None:
+    rows = _rows(store, "warnings-for-anticoagulated-patients")
+    bleeding = [r for r in rows if "bleeding" in str(r.get("risk", "")).lower()
+                or "bleeding" in str(r["warningLabel"]).lower()]
+    assert bleeding, rows
+    assert any("hematoma" in str(r.get("risk", "")).lower() for r in bleeding)
+    # The warning covers bleeding disorders too.
+    assert any("bleeding disorder" in str(r["appliesTo"]).lower() for r in bleeding)
+    # Warnings for groups that anticoagulated patients are not in stay out.
+    assert not any("pregnan" in str(r["appliesTo"]).lower() for r in rows)
+
+
+def test_acupoints_for_restless_legs(store) -> None:
+    rows = _rows(store, "acupoints-for-restless-legs")
+    assert {str(r["code"]) for r in rows} == {"ST36", "SP6", "GB41", "BL60"}
+    st36 = next(r for r in rows if str(r["code"]) == "ST36")
+    assert str(st36["pinyin"]) == "Zusanli"
+    assert "Stomach" in str(st36["meridianLabel"])
+
+
+def test_protocol_for_acupuncture_in_restless_legs(store) -> None:
+    rows = _rows(store, "protocol-acupuncture-restless-legs")
+    assert len(rows) == 2
+    practice = next(r for r in rows if "courseWeeksMin" in r)
+    assert (int(practice["sessionsPerWeekMin"]), int(practice["sessionsPerWeekMax"])) == (1, 2)
+    assert (int(practice["courseWeeksMin"]), int(practice["courseWeeksMax"])) == (4, 6)
+    assert (int(practice["totalSessionsMin"]), int(practice["totalSessionsMax"])) == (6, 12)
+    assert (int(practice["maintenanceWeeksMin"]), int(practice["maintenanceWeeksMax"])) == (2, 4)
+    trials = next(r for r in rows if r is not practice)
+    assert (int(trials["sessionsPerWeekMin"]), int(trials["sessionsPerWeekMax"])) == (1, 3)
+    assert (int(trials["sessionMinutesMin"]), int(trials["sessionMinutesMax"])) == (20, 40)
+    assert int(trials["totalSessionsMin"]) == 10
+
+
+def test_studies_for_restless_legs_claim_and_evidence_level(store) -> None:
+    rows = _rows(store, "studies-acupuncture-restless-legs")
+    assert {str(r["evidenceLevelLabel"]) for r in rows} == {"low"}
+    designs = {str(r["designLabel"]) for r in rows}
+    assert {"Systematic review", "Meta-analysis", "Randomized controlled trial", "Case report",
+            "Trial protocol"} <= designs
+    cochrane = next(r for r in rows if r["study"] == ID["study/cochrane-2008-acupuncture-rls"])
+    assert str(cochrane["year"]) == "2008" and int(cochrane["participants"]) == 170
+    rct = next(r for r in rows if str(r["designLabel"]) == "Randomized controlled trial")
+    assert int(rct["participants"]) == 46
+    # One design per study: the most specific one.
+    assert len({r["study"] for r in rows}) == len(rows)
+
+
+def test_conditions_for_acupuncture(store) -> None:
+    rows = _rows(store, "conditions-for-acupuncture")
+    conditions = {r["condition"] for r in rows}
+    assert len(conditions) == 12
+    assert URIRef(ID["condition/restless-legs-syndrome"]) in conditions
+    ranks = [int(r["rank"]) for r in rows]
+    assert ranks == sorted(ranks, reverse=True)
