@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
 
 @dataclass(frozen=True)
 class CannedQuery:
@@ -42,3 +45,25 @@ def canned_query(name: str) -> CannedQuery:
     if name not in queries:
         raise KeyError(f"no canned query {name!r}; there are: {', '.join(queries)}")
     return queries[name]
+
+
+# Characters that may not appear in an IRI reference (RFC 3987 / SPARQL IRIREF).
+_IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
+
+
+def bind(text: str, **values: Node) -> str:
+    """Bind `VALUES ?name { UNDEF }` placeholders to terms.
+
+    Terms are written in their N-Triples form after checking them, so a value can
+    never change the query's structure; an unknown placeholder is an error.
+    """
+    for name, term in values.items():
+        placeholder = f"VALUES ?{name} {{ UNDEF }}"
+        if placeholder not in text:
+            raise KeyError(f"the query has no placeholder {placeholder!r}")
+        if isinstance(term, URIRef) and any(ch in _IRI_FORBIDDEN for ch in str(term)):
+            raise ValueError(f"not a valid IRI: {str(term)!r}")
+        if not isinstance(term, URIRef | Literal):
+            raise TypeError(f"can only bind IRIs and literals, not {type(term).__name__}")
+        text = text.replace(placeholder, f"VALUES ?{name} {{ {term.n3()} }}")
+    return text

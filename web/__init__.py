@@ -1,0 +1,44 @@
+"""The web layer: linked-data pages, the SPARQL endpoint, downloads and a JSON API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from rdflib.namespace import DCTERMS, RDFS, SKOS
+
+from kg.namespaces import PREFIXES, RKG, SCHEMA
+from kg.store import Store
+from web import errors, settings
+from web import store as store_resource
+
+
+def create_app(test_config: dict[str, Any] | None = None, store: Store | None = None) -> Flask:
+    """Build the app: defaults, then test config, then KG_* environment variables."""
+    app = Flask(__name__)
+    app.config.from_mapping(settings.defaults())
+    if test_config is None:
+        app.config.from_prefixed_env("KG")
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config["BASE_IRI"].endswith(("/", "#")):
+        raise ValueError(f"BASE_IRI must end with / or #, not {app.config['BASE_IRI']!r}")
+
+    store_resource.init_app(app, store)
+    errors.init_app(app)
+
+    from web import api, downloads, pages, sparql
+
+    for module in (pages, sparql, downloads, api):
+        app.register_blueprint(module.bp)
+
+    @app.context_processor
+    def site() -> dict[str, Any]:
+        from web import urls
+
+        return {"site_name": app.config["SITE_NAME"], "data_license": app.config["DATA_LICENSE"],
+                "prefixes": PREFIXES, "urls": urls, "RKG": RKG, "SKOS": SKOS,
+                "DCTERMS": DCTERMS, "RDFS": RDFS, "SCHEMA": SCHEMA}
+
+    return app

@@ -1,0 +1,82 @@
+"""Machine-readable descriptions: the SPARQL service description and VoID/DCAT of the dataset."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+
+from kg.formats import RDF_FORMATS, RESULTS_FORMATS
+from kg.namespaces import BASE, PREFIXES, Graphs
+from kg.store import Store
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+
+# W3C's IRIs for the syntaxes (https://www.w3.org/ns/formats/).
+W3C_FORMAT = {
+    "turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples", "rdfxml": "RDF_XML",
+    "nquads": "N-Quads", "trig": "TriG", "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV",
+}
+DATASET = URIRef(BASE + "dataset")
+
+
+def _graph() -> Graph:
+    g = Graph()
+    for prefix, ns in {**PREFIXES, "sd": str(SD), "void": str(VOID), "dcat": str(DCAT)}.items():
+        g.bind(prefix, ns)
+    return g
+
+
+def service_description(endpoint_url: str) -> Graph:
+    g = _graph()
+    service = URIRef(endpoint_url)
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, service))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for name in [*RESULTS_FORMATS, *(n for n, f in RDF_FORMATS.items() if not f.quads)]:
+        g.add((service, SD.resultFormat, FORMATS[W3C_FORMAT[name]]))
+    dataset = BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    default = BNode()
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    for name in Graphs.ALL:
+        named = BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, SD.name, URIRef(name)))
+    return g
+
+
+def void_description(store: Store, site_url: str, license_url: str) -> Graph:
+    """VoID and DCAT: what the dataset is, how big, and where to get it."""
+    g = _graph()
+    g.add((DATASET, RDF.type, VOID.Dataset))
+    g.add((DATASET, RDF.type, DCAT.Dataset))
+    g.add((DATASET, DCTERMS.title, Literal("Remedy KG", lang="en")))
+    g.add((DATASET, DCTERMS.description, Literal(
+        "An open knowledge graph of complementary remedies, the conditions they are used for, "
+        "and the evidence, mechanisms, protocols and warnings behind each use. "
+        "Information, not medical advice.", lang="en")))
+    g.add((DATASET, DCTERMS.license, URIRef(license_url)))
+    g.add((DATASET, VOID.sparqlEndpoint, URIRef(site_url + "sparql")))
+    g.add((DATASET, VOID.uriSpace, Literal(BASE + "id/")))
+    g.add((DATASET, VOID.vocabulary, URIRef(PREFIXES["rkg"])))
+    g.add((DATASET, VOID.triples, Literal(store.count(), datatype=XSD.integer)))
+    for name, syntax in RDF_FORMATS.items():
+        dist = URIRef(f"{site_url}downloads/remedy-kg.{syntax.extension}")
+        g.add((DATASET, VOID.dataDump, dist))
+        g.add((DATASET, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, dist))
+        g.add((dist, DCAT.mediaType, Literal(syntax.media_type)))
+        g.add((dist, DCTERMS.title, Literal(f"Whole dataset as {syntax.label}", lang="en")))
+        g.add((dist, DCTERMS.format, FORMATS[W3C_FORMAT[name]]))
+    for graph_name in Graphs.ALL:
+        subset = URIRef(graph_name)
+        g.add((DATASET, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, VOID.triples, Literal(store.count(graph_name), datatype=XSD.integer)))
+    return g

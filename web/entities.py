@@ -1,0 +1,63 @@
+"""Entity data: the description that RDF requests get and the graph a page is built from."""
+
+from __future__ import annotations
+
+import json
+
+from flask import current_app
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from kg.formats import RdfSyntax
+from kg.namespaces import PREFIXES, RKG, SCHEMA
+from kg.store import Store
+from web.page_queries import bound, page_query
+
+
+def exists(store: Store, iri: URIRef) -> bool:
+    return bool(store.query(f"ASK {{ {iri.n3()} ?p ?o }}").boolean)
+
+
+def description(store: Store, iri: URIRef) -> Graph:
+    """What the dataset says about the entity: the same graph for every RDF syntax."""
+    graph = store.query(bound("entity-description", this=iri)).graph
+    assert graph is not None
+    return graph
+
+
+def page_graph(store: Store, iri: URIRef) -> Graph:
+    graph = store.query(bound("entity-page", this=iri)).graph
+    assert graph is not None
+    return graph
+
+
+def serialize(graph: Graph, syntax: RdfSyntax) -> bytes:
+    if syntax.name == "jsonld":
+        # A local context of our prefixes: compact output, and nothing fetched from the web.
+        return graph.serialize(format="json-ld", context=dict(PREFIXES), encoding="utf-8")
+    return graph.serialize(format=syntax.rdflib, encoding="utf-8")
+
+
+def schema_org_jsonld(graph: Graph, iri: URIRef) -> str:
+    """The entity's schema.org view, for embedding in its page."""
+    schema = Graph()
+    for p, o in graph.predicate_objects(iri):
+        if str(p).startswith(str(SCHEMA)) or (p == RDF.type and str(o).startswith(str(SCHEMA))):
+            schema.add((iri, p, o))
+    label = graph.value(iri, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+    if label is not None:
+        schema.add((iri, SCHEMA.name, label))
+    data = json.loads(schema.serialize(format="json-ld", context={"@vocab": str(SCHEMA)}))
+    # "</" would end the script element that embeds the JSON.
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
+
+
+def vocabulary_labels(store: Store) -> dict[str, tuple[str, str]]:
+    """Label and comment of every ontology term, cached on the app."""
+    cache = current_app.extensions.setdefault("kg_vocabulary", {})
+    if not cache:
+        for row in store.query(page_query("vocabulary-labels")).dicts():
+            cache[str(row["term"])] = (str(row["label"]), str(row.get("comment", "")))
+    return cache
+
+

@@ -1,0 +1,151 @@
+"""Pages for people: home, browse, canned questions, entity pages, the ontology."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from rdflib import URIRef
+
+from kg.namespaces import RKG
+from kg.queries import canned_queries
+from web import entities
+from web.negotiation import ENTITY_SYNTAXES, choose
+from web.page_queries import bound, page_query
+from web.store import store
+from web.urls import entity_iri, entity_format_url, sparql_ui_url
+from web.view import PageGraph
+
+bp = Blueprint("pages", __name__)
+
+# Which template shows which class; the first type of an entity found here wins.
+TEMPLATES = {
+    RKG.Claim: "entity/claim.html",
+    RKG.Remedy: "entity/remedy.html",
+    RKG.Condition: "entity/condition.html",
+    RKG.Mechanism: "entity/mechanism.html",
+    RKG.Acupoint: "entity/acupoint.html",
+    RKG.Meridian: "entity/meridian.html",
+    RKG.Study: "entity/study.html",
+    RKG.Population: "entity/population.html",
+    RKG.Warning: "entity/warning.html",
+}
+
+# Extra queries some pages need beyond the page graph.
+EXTRA_QUERIES = {
+    RKG.Mechanism: "mechanism-remedies",
+    RKG.Population: "population-warnings",
+}
+
+
+@bp.get("/")
+def home() -> str:
+    types = list(store.query(page_query("types")).dicts())
+    return render_template("pages/home.html", types=types, questions=canned_queries().values())
+
+
+@bp.get("/browse/<name>")
+def browse(name: str) -> str:
+    cls = RKG[name] if name.isidentifier() else None
+    vocabulary = entities.vocabulary_labels(store)
+    if cls is None or str(cls) not in vocabulary:
+        abort(404, description=f"There is no type called {name!r}.")
+    query = bound("browse", **{"class": cls})
+    rows = list(store.query(query).dicts())
+    page = PageGraph(entities.page_graph(store, cls), cls, vocabulary)
+    return render_template("pages/browse.html", name=name, label=vocabulary[str(cls)][0],
+                           comment=vocabulary[str(cls)][1], rows=rows, page=page,
+                           sparql_url=sparql_ui_url(query))
+
+
+@bp.get("/questions/<name>")
+def question(name: str) -> str:
+    canned = canned_queries().get(name)
+    if canned is None:
+        abort(404, description=f"There is no question called {name!r}.")
+    result = store.query(canned.text)
+    return render_template("pages/question.html", question=canned, result=result,
+                           sparql_url=sparql_ui_url(canned.text))
+
+
+@bp.get("/id/<family>/<slug>")
+def entity(family: str, slug: str) -> Response | str:
+    stem, dot, suffix = slug.rpartition(".")
+    if dot and stem and suffix in {f.extension for f in ENTITY_SYNTAXES.values()}:
+        slug, extension = stem, suffix
+    else:
+        extension = None
+    iri = entity_iri(family, slug)
+    if iri is None or not entities.exists(store, iri):
+        abort(404, description=f"There is no {family} called {slug!r} in this dataset.")
+    choice = choose(request, extension)
+    if choice.syntax is not None:
+        body = entities.serialize(entities.description(store, iri), choice.syntax)
+        return _rdf_response(body, choice.syntax.media_type, iri, vary=extension is None)
+    return _entity_page(iri)
+
+
+def _entity_page(iri: URIRef) -> Response:
+    vocabulary = entities.vocabulary_labels(store)
+    page = PageGraph(entities.page_graph(store, iri), iri, vocabulary)
+    template, extra_name = "entity/generic.html", None
+    for cls, name in TEMPLATES.items():
+        if page.has_type(iri, cls):
+            template, extra_name = name, EXTRA_QUERIES.get(cls)
+            break
+    queries = [entities_query_text(iri)]
+    extra = []
+    if extra_name:
+        extra_text = bound(extra_name, this=iri)
+        extra = list(store.query(extra_text).dicts())
+        queries.append(extra_text)
+    html = render_template(
+        template, page=page, this=iri, extra=extra,
+        sparql_urls=[sparql_ui_url(q) for q in queries],
+        alternates=_alternates(iri),
+        schema_jsonld=entities.schema_org_jsonld(page.graph, iri),
+    )
+    return _with_links(Response(html, mimetype="text/html"), iri, vary=True)
+
+
+def entities_query_text(iri: URIRef) -> str:
+    return bound("entity-page", this=iri)
+
+
+def _alternates(iri: URIRef) -> list[tuple[str, str, str]]:
+    return [(f.label, f.media_type, entity_format_url(iri, f.extension))
+            for f in ENTITY_SYNTAXES.values()]
+
+
+def _with_links(response: Response, iri: URIRef, *, vary: bool) -> Response:
+    response.headers["Link"] = ", ".join(
+        f'<{url}>; rel="alternate"; type="{media}"' for _, media, url in _alternates(iri))
+    if vary:
+        response.headers["Vary"] = "Accept"
+    return response
+
+
+def _rdf_response(body: bytes, media_type: str, iri: URIRef, *, vary: bool) -> Response:
+    charset = "" if media_type == "application/rdf+xml" else "; charset=utf-8"
+    return _with_links(Response(body, content_type=media_type + charset), iri, vary=vary)
+
+
+@bp.get("/ontology")
+def ontology() -> Response | str:
+    choice = choose(request)
+    if choice.syntax is not None:
+        from io import BytesIO
+
+        from kg.namespaces import Graphs
+
+        buffer = BytesIO()
+        store.dump(buffer, choice.syntax, graph=Graphs.ONTOLOGY)
+        response = Response(buffer.getvalue(), content_type=choice.syntax.media_type)
+        response.headers["Vary"] = "Accept"
+        return response
+    vocabulary = entities.vocabulary_labels(store)
+    terms = sorted(((iri.split("#", 1)[1], label, comment)
+                    for iri, (label, comment) in vocabulary.items() if iri.startswith(str(RKG))),
+                   key=lambda t: (not t[0][0].isupper(), t[0].lower()))
+    response = Response(render_template("pages/ontology.html", terms=terms,
+                                        turtle_url=url_for("pages.ontology", format="turtle")))
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,0 +1,135 @@
+"""The SPARQL 1.1 Protocol endpoint, its query UI and its service description."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from werkzeug.datastructures import MIMEAccept
+
+from kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfSyntax, ResultsSyntax
+from kg.namespaces import PREFIXES
+from kg.queries import canned_queries
+from kg.results import QueryResult
+from web import descriptions
+from web.entities import serialize
+from web.store import store
+
+bp = Blueprint("sparql", __name__)
+
+GRAPH_SYNTAXES = {n: f for n, f in RDF_FORMATS.items() if not f.quads}
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+QUERY_CONTENT_TYPE = "application/sparql-query"
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    # Researchers query from notebooks and other sites' pages: any origin may read results.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response | str:
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    query, default_graphs, named_graphs = _protocol_request()
+    if query is None or (request.method == "GET" and _prefers_html()):
+        return _no_query() if query is None else _ui()
+    result = store.query(query, default_graph_uris=default_graphs, named_graph_uris=named_graphs)
+    syntax = _result_syntax(result)
+    body = serialize(result.graph, syntax) if result.is_graph else result.serialize(syntax)
+    response = Response(body, content_type=_content_type(syntax))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _protocol_request() -> tuple[str | None, list[str], list[str]]:
+    """The query and dataset of a GET, a form POST or a direct POST."""
+    if request.method == "GET":
+        params = request.args
+    else:
+        content_type = (request.mimetype or "").lower()
+        if content_type == FORM_CONTENT_TYPE:
+            params = request.form
+        elif content_type == QUERY_CONTENT_TYPE:
+            params = request.args
+            try:
+                text = request.get_data().decode("utf-8")
+            except UnicodeDecodeError:
+                abort(400, description="The query body is not UTF-8.")
+            return text, params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+        else:
+            abort(415, description=f"POST a query as {FORM_CONTENT_TYPE} (query=...) or as "
+                                   f"{QUERY_CONTENT_TYPE}; got {content_type or 'no Content-Type'}.")
+    queries = params.getlist("query")
+    if len(queries) > 1:
+        abort(400, description="Give exactly one query parameter.")
+    if "update" in params:
+        abort(400, description="This endpoint is read-only: updates are not accepted.")
+    query = queries[0] if queries else None
+    if query is not None and not query.strip():
+        abort(400, description="The query parameter is empty.")
+    return query, params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+
+
+def _prefers_html() -> bool:
+    """A browser following a permalink: open the query in the UI instead of running it."""
+    if request.args.get("format"):
+        return False
+    offers = ["text/html", *(f.media_type for f in RESULTS_FORMATS.values())]
+    accept = request.accept_mimetypes
+    return bool(accept) and accept.best_match(offers) == "text/html" and \
+        accept["text/html"] > accept["*/*"]
+
+
+def _no_query() -> Response | str:
+    accept: MIMEAccept = request.accept_mimetypes
+    offers = ["text/html", *(f.media_type for f in GRAPH_SYNTAXES.values())]
+    best = accept.best_match(offers) if accept else "text/html"
+    if best == "text/html":
+        return _ui()
+    syntax = next((f for f in GRAPH_SYNTAXES.values() if f.media_type == best),
+                  GRAPH_SYNTAXES["turtle"])
+    graph = descriptions.service_description(request.base_url)
+    return Response(serialize(graph, syntax), content_type=_content_type(syntax))
+
+
+def _ui() -> str:
+    examples = [{"name": q.name, "title": q.title, "query": q.text}
+                for q in canned_queries().values()]
+    config = {
+        "endpoint": request.base_url,
+        "prefixes": PREFIXES,
+        "examples": examples,
+        "query": request.args.get("query", ""),
+    }
+    return render_template("sparql/ui.html", config=config, examples=examples,
+                           prefixes=PREFIXES)
+
+
+def _result_syntax(result: QueryResult) -> ResultsSyntax | RdfSyntax:
+    table: dict[str, ResultsSyntax] | dict[str, RdfSyntax]
+    table = GRAPH_SYNTAXES if result.is_graph else RESULTS_FORMATS
+    name = request.args.get("format")
+    if name is not None:
+        if name not in table:
+            abort(400, description=f"Unknown format {name!r} for a {result.form} query; "
+                                   f"choose one of: {', '.join(table)}.")
+        return table[name]
+    accept = request.accept_mimetypes
+    if not accept or accept.best == "*/*":
+        return next(iter(table.values()))
+    offers = {f.media_type: f for f in table.values()}
+    offers.update({alias: f for f in table.values() for alias in f.aliases})
+    best = accept.best_match(list(offers))
+    if best is None:
+        abort(406, description=f"A {result.form} result is offered as: "
+                               + ", ".join(f.media_type for f in table.values()) + ".")
+    return offers[best]
+
+
+def _content_type(syntax: ResultsSyntax | RdfSyntax) -> str:
+    if syntax.media_type.endswith("xml"):
+        return syntax.media_type
+    return syntax.media_type + "; charset=utf-8"

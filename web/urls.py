@@ -1,0 +1,56 @@
+"""Every URL the app prints is built here, so no template concatenates paths."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import current_app, url_for
+from rdflib.term import Node, URIRef
+
+from kg.namespaces import FAMILIES, RKG
+
+# Slugs are lowercase ASCII with hyphens; acupoint and meridian codes are upper case.
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+
+
+def base_iri() -> str:
+    return current_app.config["BASE_IRI"]
+
+
+def entity_iri(family: str, slug: str) -> URIRef | None:
+    """The IRI of /id/{family}/{slug}, or None when the path cannot name an entity."""
+    if family not in FAMILIES or not SLUG.match(slug):
+        return None
+    return URIRef(f"{base_iri()}id/{family}/{slug}")
+
+
+def local_path(iri: Node) -> str | None:
+    """The path at which this server serves the IRI, or None for an outside IRI."""
+    if not isinstance(iri, URIRef):
+        return None
+    text = str(iri)
+    if text.startswith(str(RKG)):
+        return url_for("pages.ontology") + "#" + text[len(str(RKG)):]
+    base = base_iri()
+    if not text.startswith(base + "id/"):
+        return None
+    family, _, slug = text[len(base) + 3:].partition("/")
+    if family not in FAMILIES or not SLUG.match(slug):
+        return None
+    return url_for("pages.entity", family=family, slug=slug)
+
+
+def entity_format_url(iri: URIRef, extension: str) -> str:
+    path = local_path(iri)
+    assert path is not None
+    return f"{path}.{extension}"
+
+
+def sparql_ui_url(query: str) -> str:
+    """The query UI, opened on a query: the 'SPARQL behind this page' link."""
+    return url_for("sparql.endpoint") + "?" + urlencode({"query": query})
+
+
+def canned_url(name: str) -> str:
+    return url_for("pages.question", name=name)

@@ -1,0 +1,135 @@
+"""A page's graph, wrapped for templates: labels never raw IRIs, links for every entity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from kg.namespaces import RKG
+from web.urls import local_path
+
+
+@dataclass(frozen=True)
+class Link:
+    """Something a page names: its label, and where it is served (None for outside IRIs)."""
+
+    label: str
+    href: str | None
+    iri: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PageGraph:
+    """Read access to the triples behind one page."""
+
+    def __init__(self, graph: Graph, this: URIRef,
+                 vocabulary: dict[str, tuple[str, str]] | None = None):
+        self.graph = graph
+        self.this = this
+        self.vocabulary = vocabulary or {}
+
+    # -- labels and links
+
+    def label(self, node: Node) -> str:
+        for prop in (RDFS.label, SKOS.prefLabel):
+            values = list(self.graph.objects(node, prop))
+            if values:
+                english = [v for v in values if getattr(v, "language", None) in ("en", None)]
+                return str(sorted(english or values)[0])
+        if isinstance(node, Literal):
+            return str(node)
+        if str(node) in self.vocabulary:
+            return self.vocabulary[str(node)][0]
+        if isinstance(node, URIRef):
+            # No label in the data: the IRI's last segment reads better than the whole IRI.
+            return str(node).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return "(unnamed)"
+
+    def link(self, node: Node) -> Link:
+        href = local_path(node)
+        if href is None and isinstance(node, URIRef) and _is_web_link(node):
+            href = str(node)
+        return Link(self.label(node), href, str(node) if isinstance(node, URIRef) else "")
+
+    # -- values
+
+    def objects(self, subject: Node, prop: URIRef) -> list[Node]:
+        return sorted(self.graph.objects(subject, prop), key=self.label)
+
+    def links(self, subject: Node, prop: URIRef) -> list[Link]:
+        return [self.link(o) for o in self.objects(subject, prop) if not isinstance(o, Literal)]
+
+    def texts(self, subject: Node, prop: URIRef) -> list[str]:
+        return sorted(str(o) for o in self.graph.objects(subject, prop) if isinstance(o, Literal))
+
+    def text(self, subject: Node, prop: URIRef) -> str:
+        values = self.texts(subject, prop)
+        return values[0] if values else ""
+
+    def one(self, subject: Node, prop: URIRef) -> Node | None:
+        values = self.objects(subject, prop)
+        return values[0] if values else None
+
+    def blanks(self, subject: Node, prop: URIRef) -> list[BNode]:
+        return [o for o in self.objects(subject, prop) if isinstance(o, BNode)]
+
+    def range(self, subject: Node, prop: URIRef) -> str:
+        """A schema:minValue/maxValue range in words: '1–3' or '10'."""
+        from kg.namespaces import SCHEMA
+
+        node = self.one(subject, prop)
+        if node is None:
+            return ""
+        low, high = self.one(node, SCHEMA.minValue), self.one(node, SCHEMA.maxValue)
+        if low is None or high is None:
+            return ""
+        return str(low) if low == high else f"{low}–{high}"
+
+    def rank(self, node: Node | None) -> int:
+        value = self.one(node, RKG.rank) if node is not None else None
+        return int(value) if value is not None else -1
+
+    def ranked(self, nodes: list[Node], prop: URIRef = RKG.evidenceLevel) -> list[Node]:
+        """Nodes by the rank of their `prop` value, strongest first, then by label."""
+        return sorted(nodes, key=lambda n: (-self.rank(self.one(n, prop)), self.label(n)))
+
+    # -- types and what links here
+
+    def types(self, node: Node) -> list[URIRef]:
+        """The most specific of the node's types (inferred superclasses dropped)."""
+        types = set(self.graph.objects(node, RDF.type))
+        supers = {s for t in types for s in self.graph.transitive_objects(t, RDFS.subClassOf)
+                  if s != t}
+        return sorted((t for t in types - supers if isinstance(t, URIRef)), key=str)
+
+    def has_type(self, node: Node, cls: URIRef) -> bool:
+        return (node, RDF.type, cls) in self.graph
+
+    def incoming(self, prop: URIRef | None = None) -> list[tuple[URIRef, Node]]:
+        """(property, subject) pairs of IRIs that link to the page's entity."""
+        pairs = [(p, s) for s, p in self.graph.subject_predicates(self.this)
+                 if (prop is None or p == prop) and not isinstance(s, BNode)]
+        return sorted(pairs, key=lambda ps: (self.label(ps[0]), self.label(ps[1])))
+
+    def holders(self) -> list[tuple[Node, BNode]]:
+        """Entities that reach this one through a blank node (a claim's mechanism statement)."""
+        found = []
+        for blank in {s for s in self.graph.subjects(None, self.this) if isinstance(s, BNode)}:
+            found.extend((s, blank) for s in self.graph.subjects(None, blank))
+        return sorted(found, key=lambda sb: self.label(sb[0]))
+
+    @cached_property
+    def outgoing(self) -> list[tuple[URIRef, Node]]:
+        """Every (property, value) of the entity, for the generic facts table."""
+        pairs = [(p, o) for p, o in self.graph.predicate_objects(self.this) if p != RDF.type]
+        return sorted(pairs, key=lambda po: (self.label(po[0]), self.label(po[1])))
+
+
+def _is_web_link(iri: URIRef) -> bool:
+    return str(iri).startswith(("http://", "https://"))
