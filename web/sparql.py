@@ -79,8 +79,9 @@ def _prefers_html() -> bool:
         return False
     offers = ["text/html", *(f.media_type for f in RESULTS_FORMATS.values())]
     accept = request.accept_mimetypes
-    return bool(accept) and accept.best_match(offers) == "text/html" and \
-        accept["text/html"] > accept["*/*"]
+    # Only an explicit text/html counts: SPARQL clients that send */* want results.
+    explicit = any(value == "text/html" for value, _ in accept)
+    return explicit and accept.best_match(offers) == "text/html"
 
 
 def _no_query() -> Response | str:

@@ -108,6 +108,9 @@ class PageGraph:
                   if s != t}
         return sorted((t for t in types - supers if isinstance(t, URIRef)), key=str)
 
+    def type_links(self, node: Node) -> list[Link]:
+        return [self.link(t) for t in self.types(node)]
+
     def has_type(self, node: Node, cls: URIRef) -> bool:
         return (node, RDF.type, cls) in self.graph
 
