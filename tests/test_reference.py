@@ -10,10 +10,12 @@ from rdflib.namespace import DCTERMS
 
 from kg.reference import (
     ACUPOINT,
+    CURATOR_PINYIN,
     DEFAULT_DATA_DIR,
     DEFAULT_REFERENCE_DIR,
     MERIDIAN,
     RKG,
+    WHO_STANDARD_SOURCE,
     ReferenceError,
     acupoints_graph,
     meridians_graph,
@@ -131,18 +133,29 @@ def test_committed_files_are_current(tmp_path: Path) -> None:
         )
 
 
-def test_variants_collapse_and_missing_pinyin(tmp_path: Path) -> None:
+def test_variants_collapse_into_one_point(tmp_path: Path) -> None:
     reference = _write_lists(
         tmp_path,
         "Conception Vessel (Ren)\tCV\tRN\t\textraordinary vessel\n",
+        "CV1\t\tHuiyin\t\tConception Vessel (Ren)\t220\n"
         "CV1\tM\tHuiyin\t\tConception Vessel (Ren)\t220\n"
-        "CV1\tF\tHuiyin\t\tConception Vessel (Ren)\t220\n"
-        "CV2\t\t\t\tConception Vessel (Ren)\t220\n",
+        "CV1\tF\tHuiyin\t\tConception Vessel (Ren)\t220\n",
     )
     graph = acupoints_graph(reference)
-    assert len(set(graph.subjects(RDF.type, RKG.Acupoint))) == 2
-    assert graph.value(ACUPOINT.CV2, RDFS.label) == Literal("CV2", lang="en")
-    assert graph.value(ACUPOINT.CV2, RKG.pinyin) is None
+    assert set(graph.subjects(RDF.type, RKG.Acupoint)) == {ACUPOINT.CV1}
+    assert graph.value(ACUPOINT.CV1, RDFS.label) == Literal("CV1 Huiyin", lang="en")
+
+
+@needs_reference
+def test_gap_in_the_list_is_filled_and_marked(acupoints: Graph) -> None:
+    # GV4 has no pinyin in the reference list; the curator's name must be visible as such.
+    assert acupoints.value(ACUPOINT.GV4, RKG.pinyin) == Literal("Mingmen")
+    assert acupoints.value(ACUPOINT.GV4, RKG.curationStatus) == RKG.CuratorAdded
+    assert WHO_STANDARD_SOURCE in set(acupoints.objects(ACUPOINT.GV4, DCTERMS.source))
+    assert acupoints.value(ACUPOINT.ST36, RKG.curationStatus) == RKG.FromReference
+    # Every other point has its name from the list, so no other point is curator-added.
+    added = set(acupoints.subjects(RKG.curationStatus, RKG.CuratorAdded))
+    assert added == {ACUPOINT[code] for code in CURATOR_PINYIN}
 
 
 @pytest.mark.parametrize(
@@ -152,6 +165,11 @@ def test_variants_collapse_and_missing_pinyin(tmp_path: Path) -> None:
             "Lung Meridian\tLU\t\t\tprimary meridian\n",
             "LU1\t\tZhongfu\t\tHeart Meridian\t26\n",
             "acupoints.tsv:2: meridian 'Heart Meridian' is not in meridians.tsv",
+        ),
+        (
+            "Lung Meridian\tLU\t\t\tprimary meridian\n",
+            "LU1\t\t\t\tLung Meridian\t26\n",
+            "acupoints.tsv:2: LU1 has no pinyin name",
         ),
         (
             "Lung Meridian\tLU\t\t\tprimary meridian\n",
