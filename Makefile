@@ -2,8 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
 
-.PHONY: run test lint build validate clean
+.PHONY: run test lint build validate system-deps clean
 
 $(BIN)/kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,13 +13,18 @@ $(BIN)/kg: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Build the embedded store from the Turtle files, then serve it.
 run: $(BIN)/kg
 	$(BIN)/kg build
-	$(BIN)/kg stats
+	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
-test: $(BIN)/kg
+# The whole suite: lint, unit, route, CLI, live-server and browser tests.
+test: $(BIN)/kg system-deps
 	$(BIN)/ruff check kg web tests
 	$(BIN)/pytest -q
+
+system-deps:
+	scripts/install-system-deps.sh
 
 build: $(BIN)/kg
 	$(BIN)/kg build

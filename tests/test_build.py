@@ -23,17 +23,18 @@ def test_build_reports_triples_and_timings(built) -> None:
 
 def test_mechanism_closure_is_materialised(store) -> None:
     # Asserted only as skos:broader; the closure must be in the inferred graph.
+    narrow = "https://w3id.org/remedy-kg/id/mechanism/dopamine-modulation"
+    wide = "https://w3id.org/remedy-kg/id/mechanism/neurotransmitter-modulation"
+    closure = "http://www.w3.org/2004/02/skos/core#broaderTransitive"
     assert store.query(
-        "ASK { GRAPH <%s> { <https://w3id.org/remedy-kg/id/mechanism/dopamine-modulation> "
-        "<http://www.w3.org/2004/02/skos/core#broaderTransitive> "
-        "<https://w3id.org/remedy-kg/id/mechanism/neurotransmitter-modulation> } }"
-        % Graphs.INFERRED
+        f"ASK {{ GRAPH <{Graphs.INFERRED}> {{ <{narrow}> <{closure}> <{wide}> }} }}"
     ).boolean
 
 
 def test_superclass_types_are_materialised(store) -> None:
     assert store.query(
-        "ASK { <https://w3id.org/remedy-kg/id/remedy/acupuncture> a <https://schema.org/MedicalTherapy> }"
+        "ASK { <https://w3id.org/remedy-kg/id/remedy/acupuncture> "
+        "a <https://schema.org/MedicalTherapy> }"
     ).boolean
 
 

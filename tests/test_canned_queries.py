@@ -26,6 +26,12 @@ def test_remedies_targeting_dopamine_modulation(store) -> None:
     assert ID["remedy/acupuncture"] in {r["remedy"] for r in rows}
     claims = {r.get("claim") for r in rows}
     assert ID["claim/acupuncture--restless-legs-syndrome"] in claims
+    # Only dopamine modulation itself or narrower mechanisms, never siblings or broader ones.
+    target = ID["mechanism/dopamine-modulation"]
+    for mechanism in {r["mechanism"] for r in rows}:
+        assert mechanism == target or store.query(
+            f"ASK {{ <{mechanism}> <http://www.w3.org/2004/02/skos/core#broader>+ <{target}> }}"
+        ).boolean, mechanism
 
 
 def test_warnings_for_anticoagulated_patients(store) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from kg.namespaces import PREFIXES, RKG, SCHEMA

@@ -9,7 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg.formats import RdfSyntax
-from kg.namespaces import PREFIXES, RKG, SCHEMA
+from kg.namespaces import PREFIXES, SCHEMA
 from kg.store import Store
 from web.page_queries import bound, page_query
 

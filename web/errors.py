@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, NotAcceptable as HTTPNotAcceptable
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotAcceptable as HTTPNotAcceptable
 
 from kg.store import QuerySyntaxError
 from web.negotiation import BadFormat, NotAcceptable

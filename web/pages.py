@@ -11,7 +11,7 @@ from web import entities
 from web.negotiation import ENTITY_SYNTAXES, choose
 from web.page_queries import bound, page_query
 from web.store import store
-from web.urls import entity_iri, entity_format_url, sparql_ui_url
+from web.urls import entity_format_url, entity_iri, sparql_ui_url
 from web.view import PageGraph
 
 bp = Blueprint("pages", __name__)

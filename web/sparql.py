@@ -16,6 +16,12 @@ from web.store import store
 bp = Blueprint("sparql", __name__)
 
 GRAPH_SYNTAXES = {n: f for n, f in RDF_FORMATS.items() if not f.quads}
+# Names that common clients put in ?format= (SPARQLWrapper sends its return format there).
+FORMAT_ALIASES = {
+    "graph": {"xml": "rdfxml", "rdf": "rdfxml", "n3": "turtle", "ttl": "turtle",
+              "json-ld": "jsonld", "json": "jsonld", "nt": "ntriples"},
+    "results": {"srj": "json", "srx": "xml"},
+}
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 QUERY_CONTENT_TYPE = "application/sparql-query"
 
@@ -60,8 +66,9 @@ def _protocol_request() -> tuple[str | None, list[str], list[str]]:
                 abort(400, description="The query body is not UTF-8.")
             return text, params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
         else:
+            got = content_type or "no Content-Type"
             abort(415, description=f"POST a query as {FORM_CONTENT_TYPE} (query=...) or as "
-                                   f"{QUERY_CONTENT_TYPE}; got {content_type or 'no Content-Type'}.")
+                                   f"{QUERY_CONTENT_TYPE}; got {got}.")
     queries = params.getlist("query")
     if len(queries) > 1:
         abort(400, description="Give exactly one query parameter.")
@@ -114,6 +121,7 @@ def _result_syntax(result: QueryResult) -> ResultsSyntax | RdfSyntax:
     table = GRAPH_SYNTAXES if result.is_graph else RESULTS_FORMATS
     name = request.args.get("format")
     if name is not None:
+        name = FORMAT_ALIASES["graph" if result.is_graph else "results"].get(name, name)
         if name not in table:
             abort(400, description=f"Unknown format {name!r} for a {result.form} query; "
                                    f"choose one of: {', '.join(table)}.")
