@@ -223,3 +223,16 @@ def test_browser_claim_page_shows_sections_and_links(server: str, page, tmp_path
     page.wait_for_url("**/id/acupoint/SP6")
     page.screenshot(path=str(tmp_path / "sp6.png"))
     assert page.errors == []
+
+
+def test_browser_query_ui_runs_an_example(server: str, page) -> None:
+    page.goto(server + "/sparql")
+    page.click("[data-example='acupoints-for-restless-legs']")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table td", timeout=15000)
+    results = page.inner_text(".yasr")
+    for code in ("ST36", "SP6", "GB41", "BL60"):
+        assert code in results
+    assert "query=" in page.url  # the permalink
+    assert page.errors == []

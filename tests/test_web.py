@@ -300,3 +300,11 @@ def test_search_text_is_data_not_query(client) -> None:
         assert json.loads(response.data)["results"] == [], q
     # An apostrophe is just a character to look for.
     assert client.get("/api/search", query_string={"q": "'"}).status_code == 200
+
+
+def test_every_setting_is_documented_in_the_readme(project) -> None:
+    from web.settings import SETTINGS
+
+    readme = (project.root / "README.md").read_text(encoding="utf-8")
+    missing = [s.name for s in SETTINGS if f"KG_{s.name}" not in readme]
+    assert missing == []

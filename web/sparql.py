@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept
 
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfSyntax, ResultsSyntax
@@ -107,7 +107,7 @@ def _ui() -> str:
     examples = [{"name": q.name, "title": q.title, "query": q.text}
                 for q in canned_queries().values()]
     config = {
-        "endpoint": request.base_url,
+        "endpoint": url_for("sparql.endpoint"),
         "prefixes": PREFIXES,
         "examples": examples,
         "query": request.args.get("query", ""),
