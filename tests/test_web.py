@@ -308,3 +308,17 @@ def test_every_setting_is_documented_in_the_readme(project) -> None:
     readme = (project.root / "README.md").read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"KG_{s.name}" not in readme]
     assert missing == []
+
+
+@pytest.mark.parametrize("path", [
+    "/", CLAIM, f"{CLAIM}.ttl", "/sparql", "/sparql?query=ASK{}", "/downloads",
+    "/downloads/remedy-kg.nt", "/api/search?q=acu", "/api/search", "/id/remedy/none",
+    "/.well-known/void", "/static/css/site.css",
+])
+def test_security_headers_on_every_response(client, path: str) -> None:
+    from web.security import HEADERS
+
+    response = client.get(path)
+    for name, value in HEADERS.items():
+        assert response.headers.get(name) == value, (path, name)
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]

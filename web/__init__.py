@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from kg.namespaces import PREFIXES, RKG, SCHEMA
 from kg.store import Store
-from web import errors, settings
+from web import errors, security, settings
 from web import store as store_resource
 
 
@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
 
     store_resource.init_app(app, store)
     errors.init_app(app)
+    security.init_app(app)
 
     from web import api, downloads, pages, sparql
 
