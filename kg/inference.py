@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.load import new_graph
+from kg.queries import sparql_files
 from kg.store.oxigraph import to_rdflib
 
 
 def rules() -> dict[str, str]:
     """The rule files by name, in name order."""
-    folder = resources.files("kg") / "rules"
-    return {
-        f.name.removesuffix(".rq"): f.read_text(encoding="utf-8")
-        for f in sorted(folder.iterdir(), key=lambda f: f.name)
-        if f.name.endswith(".rq")
-    }
+    return sparql_files("rules")
 
 
 def infer(*graphs: Graph) -> Graph:

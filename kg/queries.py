@@ -26,17 +26,27 @@ def _header(text: str, key: str) -> str:
     return ""
 
 
+def sparql_files(folder: str, package: str = "kg") -> dict[str, str]:
+    """The .rq files of a package folder by name (without .rq), in name order."""
+    root = resources.files(package) / folder
+    return {
+        f.name.removesuffix(".rq"): f.read_text(encoding="utf-8")
+        for f in sorted(root.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".rq")
+    }
+
+
+def title_of(text: str, default: str = "") -> str:
+    """The `# title:` header of a SPARQL file."""
+    return _header(text, "title") or default
+
+
 def canned_queries() -> dict[str, CannedQuery]:
     """Every canned question by name (the file name without .rq), in name order."""
-    folder = resources.files("kg") / "queries"
-    found: dict[str, CannedQuery] = {}
-    for f in sorted(folder.iterdir(), key=lambda f: f.name):
-        if not f.name.endswith(".rq"):
-            continue
-        text = f.read_text(encoding="utf-8")
-        name = f.name.removesuffix(".rq")
-        found[name] = CannedQuery(name, _header(text, "title"), _header(text, "description"), text)
-    return found
+    return {
+        name: CannedQuery(name, _header(text, "title"), _header(text, "description"), text)
+        for name, text in sparql_files("queries").items()
+    }
 
 
 def canned_query(name: str) -> CannedQuery:

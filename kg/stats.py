@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 
 from kg.namespaces import Graphs
+from kg.queries import sparql_files, title_of
 from kg.results import QueryResult
 from kg.store import Store
 
@@ -20,12 +20,7 @@ class Section:
 
 
 def report_queries() -> dict[str, str]:
-    folder = resources.files("kg") / "reports"
-    return {
-        f.name.removesuffix(".rq"): f.read_text(encoding="utf-8")
-        for f in sorted(folder.iterdir(), key=lambda f: f.name)
-        if f.name.endswith(".rq")
-    }
+    return sparql_files("reports")
 
 
 def graph_sizes(store: Store) -> dict[str, int]:
@@ -37,7 +32,5 @@ def data_report(store: Store) -> list[Section]:
     """Every report query run on the store."""
     sections = []
     for name, text in report_queries().items():
-        title = next((line.split(":", 1)[1].strip() for line in text.splitlines()
-                      if line.startswith("# title:")), name)
-        sections.append(Section(name, title, store.query(text)))
+        sections.append(Section(name, title_of(text, name), store.query(text)))
     return sections
