@@ -231,7 +231,9 @@ def test_bad_protocol_requests(client) -> None:
     assert client.post("/sparql", data="ASK {}", content_type="text/plain").status_code == 415
     assert client.post("/sparql", data=b"\xff\xfe",
                        content_type="application/sparql-query").status_code == 400
-    assert client.put("/sparql").status_code == 405
+    put = client.put("/sparql")
+    assert put.status_code == 405
+    assert "POST" in put.headers["Allow"] and json.loads(put.data)["message"]
 
 
 def test_no_query_ui_for_browsers_description_for_machines(client) -> None:

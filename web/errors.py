@@ -34,9 +34,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         response = error_response(exc.code or 500, exc.name, exc.description or exc.name)
+        original = exc.get_response().headers  # e.g. Allow on a 405
         for key in ("Allow", "Retry-After"):
-            if exc.get_response().headers.get(key):
-                response.headers[key] = exc.get_response().headers[key]
+            if key in original:
+                response.headers[key] = original[key]
         return response
 
     @app.errorhandler(BadFormat)

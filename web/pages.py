@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from rdflib import URIRef
 
-from kg.namespaces import RKG
+from kg.namespaces import RKG, Graphs
 from kg.queries import canned_queries
 from web import entities
 from web.negotiation import ENTITY_SYNTAXES, choose
@@ -132,10 +134,6 @@ def _rdf_response(body: bytes, media_type: str, iri: URIRef, *, vary: bool) -> R
 def ontology() -> Response | str:
     choice = choose(request)
     if choice.syntax is not None:
-        from io import BytesIO
-
-        from kg.namespaces import Graphs
-
         buffer = BytesIO()
         store.dump(buffer, choice.syntax, graph=Graphs.ONTOLOGY)
         response = Response(buffer.getvalue(), content_type=choice.syntax.media_type)

@@ -9,7 +9,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.namespaces import RKG
+from kg.namespaces import RKG, SCHEMA
 from web.urls import local_path
 
 
@@ -81,8 +81,6 @@ class PageGraph:
 
     def range(self, subject: Node, prop: URIRef) -> str:
         """A schema:minValue/maxValue range in words: '1–3' or '10'."""
-        from kg.namespaces import SCHEMA
-
         node = self.one(subject, prop)
         if node is None:
             return ""
