@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
-from kg.store.base import QuerySyntaxError, Store, StoreError
+from kg.store.base import QuerySyntaxError, QueryTimeout, Store, StoreError
 from kg.store.oxigraph import OxigraphStore
 
-__all__ = ["OxigraphStore", "QuerySyntaxError", "Store", "StoreError", "open_store"]
+__all__ = [
+    "OxigraphStore", "QuerySyntaxError", "QueryTimeout", "Store", "StoreError", "open_store",
+]
 
 
 def open_store(location: str | Path | None, *, read_only: bool = False) -> Store:

@@ -20,6 +20,10 @@ class QuerySyntaxError(ValueError):
     """The query did not parse; the message is the parser's."""
 
 
+class QueryTimeout(StoreError):
+    """The query ran past its time limit and was stopped."""
+
+
 class Store(ABC):
     """A quad store that answers SPARQL and can be bulk-loaded and dumped.
 
@@ -38,8 +42,14 @@ class Store(ABC):
         *,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
     ) -> QueryResult:
-        """Run a SPARQL 1.1 query; raises QuerySyntaxError when it does not parse."""
+        """Run a SPARQL 1.1 query; raises QuerySyntaxError when it does not parse.
+
+        `timeout` (seconds) is honoured by backends whose `stops_queries` is true, which raise
+        QueryTimeout when it passes; the others ignore it and their callers must stop the query
+        some other way (the web layer runs them in a worker process it can kill).
+        """
 
     @abstractmethod
     def dump(self, out: BinaryIO, syntax: RdfSyntax, graph: str | None = None) -> None:
