@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -28,10 +29,18 @@ class Context:
     def __init__(self, project: Project, store_location: str | None):
         self.project = project
         self.store_location = store_location or str(project.default_store)
+        self.endpoint: str | None = None
+        self.update_endpoint: str | None = None
+        self.graph_store: str | None = None
+
+    @property
+    def location(self) -> str:
+        return self.endpoint or self.store_location
 
     def open(self, *, read_only: bool) -> Store:
         try:
-            return open_store(self.store_location, read_only=read_only)
+            return open_store(self.location, read_only=read_only,
+                              update_endpoint=self.update_endpoint, graph_store=self.graph_store)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
 
@@ -39,12 +48,39 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        setattr(ctx.ensure_object(Context), param.name or "", value)
+
+
+def engine_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--endpoint and friends: run the command on a remote SPARQL engine instead of --store."""
+    options = [
+        click.option("--endpoint", envvar="KG_ENDPOINT", expose_value=False, callback=_remember,
+                     help="SPARQL query endpoint of a remote engine, used instead of --store "
+                          "(default: $KG_ENDPOINT). Credentials: $KG_ENDPOINT_USER and "
+                          "$KG_ENDPOINT_PASSWORD, or $KG_ENDPOINT_TOKEN."),
+        click.option("--update-endpoint", envvar="KG_UPDATE_ENDPOINT", expose_value=False,
+                     callback=_remember,
+                     help="Its SPARQL Update endpoint (default: $KG_UPDATE_ENDPOINT, else the "
+                          "query endpoint)."),
+        click.option("--graph-store", envvar="KG_GRAPH_STORE", expose_value=False,
+                     callback=_remember,
+                     help="Its Graph Store Protocol endpoint: load by HTTP PUT instead of "
+                          "SPARQL Update (default: $KG_GRAPH_STORE)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "project_root", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder with ontology/, shapes/ and data/ (default: $KG_PROJECT "
                    "or this checkout).")
 @click.option("--store", "store_location", envvar="KG_STORE",
-              help="Store folder, or :memory: (default: $KG_STORE or var/store).")
+              help="Store folder, :memory:, or a SPARQL endpoint URL "
+                   "(default: $KG_STORE or var/store).")
 @click.version_option(package_name="remedy-kg")
 @click.pass_context
 def main(ctx: click.Context, project_root: Path | None, store_location: str | None) -> None:
@@ -75,6 +111,7 @@ def validate(ctx: Context, files: tuple[Path, ...]) -> None:
 
 
 @main.command("build")
+@engine_options
 @pass_context
 def build_command(ctx: Context) -> None:
     """Load, validate, infer and write the named graphs to the store (all or nothing)."""
@@ -89,10 +126,11 @@ def build_command(ctx: Context) -> None:
     for name, count in result.triples.items():
         click.echo(f"{count:>8} triples  {name}")
     click.echo(" ".join(f"{step} {t:.2f} s" for step, t in result.timings.items()), err=True)
-    click.echo(f"built {ctx.store_location}", err=True)
+    click.echo(f"built {ctx.location}", err=True)
 
 
 @main.command()
+@engine_options
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table",
               show_default=True)
@@ -153,6 +191,7 @@ def _table(result: QueryResult) -> str:
 
 
 @main.command()
+@engine_options
 @click.option("--format", "fmt", type=click.Choice(list(RDF_FORMATS)), default="turtle",
               show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
@@ -173,6 +212,7 @@ def export(ctx: Context, fmt: str, out: Path | None) -> None:
 
 
 @main.command()
+@engine_options
 @pass_context
 def stats(ctx: Context) -> None:
     """Print the data report: graph sizes, entities per class, evidence levels, curation."""
@@ -186,6 +226,7 @@ def stats(ctx: Context) -> None:
 
 
 @main.command()
+@engine_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
@@ -198,5 +239,5 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
 
     store = ctx.open(read_only=True)
     app = create_app(store=store)
-    click.echo(f"serving {ctx.store_location} on http://{host}:{port}/", err=True)
+    click.echo(f"serving {ctx.location} on http://{host}:{port}/", err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="remedy-kg")

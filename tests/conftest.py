@@ -1,7 +1,12 @@
-"""Shared fixtures: the project, a store built from it once per session, a CLI runner."""
+"""Shared fixtures: the project, a store built from it once per session, a CLI runner.
+
+The built store is parametrised over backends (the embedded store, an Oxigraph server and
+Virtuoso), so every test that uses `store`, `built` or `disk_store` runs against each one.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +16,10 @@ from click.testing import CliRunner
 from kg.build import BuildResult, build
 from kg.project import Project
 from kg.store import OxigraphStore, Store
+from tests.engines import ENGINES, Engine, EngineUnavailable
 
 FIXTURES = Path(__file__).parent / "fixtures"
+BACKENDS = ["embedded", *ENGINES]
 
 
 @pytest.fixture(scope="session")
@@ -20,10 +27,32 @@ def project() -> Project:
     return Project.locate()
 
 
+def start_engine(name: str, folder: Path) -> Engine:
+    """Start an engine; when it cannot start, fail in CI and skip (saying why) elsewhere."""
+    try:
+        return ENGINES[name](folder).start()
+    except EngineUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} did not start: {exc}")
+        pytest.skip(f"{name} did not start: {exc}")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine | None]:
+    """The backend under test: None for the embedded store, else a running engine."""
+    if request.param == "embedded":
+        yield None
+        return
+    running = start_engine(request.param, tmp_path_factory.mktemp(request.param))
+    yield running
+    running.stop()
+
+
 @pytest.fixture(scope="session")
-def built(project: Project) -> Iterator[tuple[Store, BuildResult]]:
-    """The shipped data, built into an in-memory store (read-only use in tests)."""
-    store = OxigraphStore(None)
+def built(project: Project, engine: Engine | None) -> Iterator[tuple[Store, BuildResult]]:
+    """The shipped data, built once into the backend under test (read-only use in tests)."""
+    store = OxigraphStore(None) if engine is None else engine.store()
     result = build(project, store)
     yield store, result
     store.close()
@@ -35,8 +64,12 @@ def store(built: tuple[Store, BuildResult]) -> Store:
 
 
 @pytest.fixture(scope="session")
-def disk_store(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped data built into an on-disk store, as `kg build` does; its folder."""
+def disk_store(project: Project, engine: Engine | None, built: tuple[Store, BuildResult],
+               tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    """Where `kg --store` finds the built data: a folder, as `kg build` writes it, or the
+    engine's query endpoint (built by `built`)."""
+    if engine is not None:
+        return engine.endpoints.query
     path = tmp_path_factory.mktemp("store")
     with OxigraphStore(path) as store:
         build(project, store)

@@ -6,7 +6,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotAcceptable as HTTPNotAcceptable
 
-from kg.store import QuerySyntaxError
+from kg.store import QuerySyntaxError, StoreError
 from web.negotiation import BadFormat, NotAcceptable
 
 MACHINE_PREFIXES = ("/api/", "/sparql")
@@ -49,6 +49,11 @@ def init_app(app: Flask) -> None:
         response = error_response(406, HTTPNotAcceptable.name, str(exc), offered=exc.offered)
         response.headers["Vary"] = "Accept"
         return response
+
+    @app.errorhandler(StoreError)
+    def store_error(exc: StoreError) -> Response:
+        # The engine behind the site is down or refused: its message names it, never a secret.
+        return error_response(503, "Store unavailable", str(exc))
 
     @app.errorhandler(QuerySyntaxError)
     def syntax_error(exc: QuerySyntaxError) -> Response:

@@ -18,6 +18,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("STORE", None,
             "Folder of the embedded store (default: $KG_STORE, else var/store of the project)."),
+    Setting("ENDPOINT", None,
+            "SPARQL query endpoint of a remote engine to serve from, instead of STORE "
+            "(credentials: KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or KG_ENDPOINT_TOKEN)."),
     Setting("BASE_IRI", BASE,
             "The base of the dataset's IRIs; entity IRIs under it are served at the same path."),
     Setting("SITE_NAME", "Remedy KG", "The site's name in page titles and the header."),

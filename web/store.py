@@ -12,9 +12,10 @@ EXTENSION = "kg_store"
 
 
 def init_app(app: Flask, store: Store | None = None) -> None:
-    """Put a store on the app: the given one (tests), else the configured on-disk store."""
+    """Put a store on the app: the given one (tests), else the configured engine or store."""
     if store is None:
-        location = app.config["STORE"] or str(Project.locate().default_store)
+        location = (app.config["ENDPOINT"] or app.config["STORE"]
+                    or str(Project.locate().default_store))
         store = open_store(location, read_only=True)
     app.extensions[EXTENSION] = store
 

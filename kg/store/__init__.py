@@ -4,17 +4,39 @@ from pathlib import Path
 
 from kg.store.base import QuerySyntaxError, QueryTimeout, Store, StoreError
 from kg.store.oxigraph import OxigraphStore
+from kg.store.remote import Endpoints, RemoteStore
+from kg.store.transport import Credentials
 
 __all__ = [
-    "OxigraphStore", "QuerySyntaxError", "QueryTimeout", "Store", "StoreError", "open_store",
+    "Endpoints", "OxigraphStore", "QuerySyntaxError", "QueryTimeout", "RemoteStore", "Store",
+    "StoreError", "is_endpoint", "open_store",
 ]
 
 
-def open_store(location: str | Path | None, *, read_only: bool = False) -> Store:
-    """Open a store: None or ':memory:' for memory, else an on-disk directory.
+def is_endpoint(location: str | Path | None) -> bool:
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+def open_store(
+    location: str | Path | None,
+    *,
+    read_only: bool = False,
+    update_endpoint: str | None = None,
+    graph_store: str | None = None,
+) -> Store:
+    """Open a store: None or ':memory:' for memory, an http(s) URL for a SPARQL engine's query
+    endpoint (credentials from KG_ENDPOINT_USER/PASSWORD or KG_ENDPOINT_TOKEN), else an on-disk
+    directory.
 
     A read-only store must already exist; its absence is a StoreError, not an empty store.
     """
+    if is_endpoint(location):
+        endpoints = Endpoints(str(location), update_endpoint, graph_store)
+        return RemoteStore(endpoints, credentials=Credentials.from_environment(),
+                           read_only=read_only)
+    if update_endpoint or graph_store:
+        raise StoreError("--update-endpoint and --graph-store need an endpoint URL, "
+                         f"not the store folder {location}")
     if location in (None, "", ":memory:"):
         return OxigraphStore(None)
     path = Path(location)
