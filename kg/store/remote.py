@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
@@ -29,7 +30,6 @@ from kg.store.oxigraph import STAGING_SUFFIX
 from kg.store.transport import (
     Answer,
     Credentials,
-    EngineError,
     Retry,
     is_transient,
     not_received,
@@ -40,6 +40,9 @@ from kg.store.transport import (
 # The graph that lists the graphs this app serves. Engines hold other graphs too (Virtuoso's
 # system graphs, other datasets on a shared engine); queries must see only ours.
 MANIFEST = "urn:x-remedy-kg:served-graphs"
+# The union of the served graphs, kept as one graph: the default graph of queries. Virtuoso
+# evaluates property paths wrongly over a default graph merged from several graphs.
+UNION = "urn:x-remedy-kg:union"
 # The default graph of a query when nothing is served yet: no engine holds it, so it is empty.
 NOTHING = "urn:x-remedy-kg:nothing"
 # Virtuoso stops a query at its `timeout` parameter and then may answer the rows found so far
@@ -119,10 +122,11 @@ class RemoteStore(Store):
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
     ) -> QueryResult:
+        _check_syntax(sparql)
         served = None if default_graph_uris and named_graph_uris else self._served_graphs()
         # Like the embedded store, the default graph is the union of our graphs (Virtuoso's
         # would include its system graphs, Oxigraph's is the empty unnamed graph).
-        defaults = list(default_graph_uris) or served or [NOTHING]
+        defaults = list(default_graph_uris) or ([UNION] if served else [NOTHING])
         named = list(named_graph_uris) or served or [NOTHING]
         return self._query(sparql, defaults, named, timeout)
 
@@ -144,19 +148,14 @@ class RemoteStore(Store):
                 wrapper.timeout = timeout + 2.0
             else:
                 wrapper.timeout = timeout
-        try:
-            answer = self._call(self.endpoints.query, lambda: _fetch(wrapper))
-        except EngineError as exc:
-            if exc.status == 400:  # the engine's parser refused the query
-                raise QuerySyntaxError(" ".join(exc.body.split()) or str(exc)) from None
-            raise
+        answer = self._call(self.endpoints.query, lambda: _fetch(wrapper))
         state = answer.headers.get("X-SQL-State", "")
         if state in ANYTIME_STATES:
             raise QueryTimeout(f"{self.endpoints.query} stopped the query at the {timeout} s "
                                f"limit: {answer.headers.get('X-SQL-Message', state)}")
         if is_graph:
             return QueryResult(form, graph=_parse_graph(answer))  # type: ignore[arg-type]
-        return _parse_results(answer)
+        return _parse_results(answer, form)
 
     def _wrapper(self, url: str) -> SPARQLWrapper:
         # One wrapper per request: SPARQLWrapper keeps state, and the web server has threads.
@@ -197,6 +196,8 @@ class RemoteStore(Store):
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
         if self.read_only:
             raise StoreError(f"{self.endpoints.query} was opened read-only")
+        if not graphs:
+            return
         for name, graph in graphs.items():
             staging = name + STAGING_SUFFIX
             if self.endpoints.graph_store:
@@ -208,16 +209,10 @@ class RemoteStore(Store):
                 with_retries(self.endpoints.update_url,
                              lambda s=staging, g=graph: self._insert_chunks(s, g), self.retry)
             self.progress(f"staged {len(graph)} triples for {name}")
-        listed = " , ".join(f"<{name}>" for name in graphs)
-        swap = " ;\n".join(
-            [f"DROP SILENT GRAPH <{name}> ; MOVE SILENT GRAPH <{name}{STAGING_SUFFIX}> TO <{name}>"
-             for name in graphs]
-            + [f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{DCTERMS.hasPart}> {listed} "
-               f"}} }}"] * bool(graphs)
-        )
         # Resending the swap after the engine may have run it would drop the new data: resend
         # only when the engine surely never saw it.
-        self._call(self.endpoints.update_url, lambda: self._update(swap), retry_if=not_received)
+        self._call(self.endpoints.update_url, lambda: self._update(_swap(list(graphs))),
+                   retry_if=not_received)
         self._served = None
 
     def _insert_chunks(self, staging: str, graph: Graph) -> None:
@@ -279,6 +274,18 @@ class RemoteStore(Store):
         return rows
 
 
+def _check_syntax(sparql: str) -> None:
+    """Parse with the embedded store's parser: the same messages on every backend, and engines
+    only ever see standard SPARQL 1.1. Nothing is evaluated: the store is empty and results lazy.
+    """
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from exc
+    except (OSError, RuntimeError, ValueError):
+        pass  # not a syntax error; the engine will judge
+
+
 # -- HTTP answers to rdflib terms ---------------------------------------------------------------
 
 
@@ -288,13 +295,17 @@ def _fetch(wrapper: SPARQLWrapper) -> Answer:
         return Answer(response.status, dict(response.headers.items()), response.read())
 
 
-def _parse_results(answer: Answer) -> QueryResult:
+def _parse_results(answer: Answer, form: str | None) -> QueryResult:
     try:
         data = json.loads(answer.body)
     except ValueError as exc:
         raise StoreError(f"the engine's answer is not SPARQL JSON: {exc}") from exc
     if "boolean" in data:
         return QueryResult("ASK", boolean=bool(data["boolean"]))
+    if form == "ASK":
+        # Virtuoso answers ASK as a one-column SELECT: __ASK_RETVAL bound to 1 or 0.
+        values = [b.get("value") for row in data["results"]["bindings"] for b in row.values()]
+        return QueryResult("ASK", boolean=any(v not in ("0", "false") for v in values))
     variables = data["head"].get("vars", [])
     rows = [tuple(_term(b[v]) if v in b else None for v in variables)
             for b in data["results"]["bindings"]]
@@ -340,6 +351,20 @@ def _bind(graph: Graph) -> None:
 
 
 # -- loading helpers ----------------------------------------------------------------------------
+
+
+def _swap(names: list[str]) -> str:
+    """One update: staging graphs over the live ones, listed in the manifest, union rebuilt."""
+    listed = " , ".join(f"<{name}>" for name in names)
+    part = f"<{MANIFEST}> <{DCTERMS.hasPart}>"
+    return " ;\n".join([
+        *(f"DROP SILENT GRAPH <{name}> ; MOVE SILENT GRAPH <{name}{STAGING_SUFFIX}> TO <{name}>"
+          for name in names),
+        f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ {part} {listed} }} }}",
+        f"DROP SILENT GRAPH <{UNION}>",
+        f"INSERT {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }} "
+        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} GRAPH ?g {{ ?s ?p ?o }} }}",
+    ])
 
 
 def _chunks(graph: Graph, size: int, blank_size: int) -> Iterator[tuple[bool, list[Triple]]]:
