@@ -30,6 +30,7 @@ from kg.store.oxigraph import STAGING_SUFFIX
 from kg.store.transport import (
     Answer,
     Credentials,
+    EngineError,
     Retry,
     is_transient,
     not_received,
@@ -48,6 +49,8 @@ NOTHING = "urn:x-remedy-kg:nothing"
 # Virtuoso stops a query at its `timeout` parameter and then may answer the rows found so far
 # ("anytime" results), flagged only by these headers: such an answer is a timeout, not a result.
 ANYTIME_STATES = ("S1TAT",)
+# ... or it fails with one of these (S1T00: the estimated cost exceeds its limit).
+TIMEOUT_STATES = ("S1TAT", "S1T00")
 GRAPH_MEDIA_TYPES = {
     "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "nt",
     "text/plain": "nt", "application/rdf+xml": "xml", "application/ld+json": "json-ld",
@@ -148,7 +151,14 @@ class RemoteStore(Store):
                 wrapper.timeout = timeout + 2.0
             else:
                 wrapper.timeout = timeout
-        answer = self._call(self.endpoints.query, lambda: _fetch(wrapper))
+        try:
+            answer = self._call(self.endpoints.query, lambda: _fetch(wrapper))
+        except EngineError as exc:
+            # Virtuoso stopped mid-answer: an error after a partial body, its state in the text.
+            if any(f"Virtuoso {state} Error" in exc.body for state in TIMEOUT_STATES):
+                raise QueryTimeout(f"{self.endpoints.query} stopped the query at its time "
+                                   "limit") from None
+            raise
         state = answer.headers.get("X-SQL-State", "")
         if state in ANYTIME_STATES:
             raise QueryTimeout(f"{self.endpoints.query} stopped the query at the {timeout} s "
