@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Blueprint, Flask, abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -37,3 +40,23 @@ def init_app(app: Flask, sparql: Blueprint) -> Limiter:
 def _not_a_query() -> bool:
     """The query UI and the service description are pages, not queries."""
     return request.method != "POST" and "query" not in request.args
+
+
+def described(config: Mapping[str, Any]) -> list[str]:
+    """The endpoint's limits in words, for the query UI and the service description."""
+    limits = [
+        f"A query stops after {config['QUERY_TIMEOUT']:g} s (503 Query timeout)",
+        f"At most {config['MAX_RESULT_ROWS']} result rows or triples; a cut result carries "
+        f"the header X-Result-Truncated: true",
+        f"{config['MAX_CONCURRENT_QUERIES']} queries run at once; more wait "
+        f"{config['QUERY_QUEUE_WAIT']:g} s, then get 503 with Retry-After",
+        f"URLs up to {config['MAX_URL_LENGTH']} bytes (414), request bodies up to "
+        f"{config['MAX_REQUEST_BYTES']} bytes (413)",
+    ]
+    rates = [f"requests at most {config['RATE_LIMIT']}" if config["RATE_LIMIT"] else "",
+             f"queries at most {config['SPARQL_RATE_LIMIT']}"
+             if config["SPARQL_RATE_LIMIT"] else ""]
+    if any(rates):
+        limits.append("Per client address: " + ", ".join(r for r in rates if r)
+                      + " (429 with Retry-After)")
+    return limits

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept
 
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfSyntax, ResultsSyntax
@@ -10,7 +10,7 @@ from kg.namespaces import PREFIXES
 from kg.queries import canned_queries
 from kg.query_guard import READ_ONLY, check_query
 from kg.results import QueryResult
-from web import descriptions
+from web import descriptions, limits
 from web.entities import serialize
 from web.query_runner import runner
 from web.store import store
@@ -113,7 +113,8 @@ def _no_query() -> Response | str:
         return _ui()
     syntax = next((f for f in GRAPH_SYNTAXES.values() if f.media_type == best),
                   GRAPH_SYNTAXES["turtle"])
-    graph = descriptions.service_description(request.base_url)
+    graph = descriptions.service_description(request.base_url,
+                                             limits.described(current_app.config))
     return Response(serialize(graph, syntax), content_type=_content_type(syntax))
 
 
@@ -125,9 +126,10 @@ def _ui() -> str:
         "prefixes": PREFIXES,
         "examples": examples,
         "query": request.args.get("query", ""),
+        "timeoutSeconds": current_app.config["QUERY_TIMEOUT"],
     }
     return render_template("sparql/ui.html", config=config, examples=examples,
-                           prefixes=PREFIXES)
+                           prefixes=PREFIXES, limits=limits.described(current_app.config))
 
 
 def _result_syntax(result: QueryResult) -> ResultsSyntax | RdfSyntax:
