@@ -33,7 +33,6 @@ NQUADS = RDF_FORMATS["nquads"]
 KILL_WAIT = 5.0  # seconds for the system to reap a killed worker
 
 
-@dataclass(frozen=True)
 class WorkerLost(StoreError):
     """The worker process ended before it answered (killed, or crashed by the query)."""
 

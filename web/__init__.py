@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
 
     for module in (pages, sparql, downloads, api):
         app.register_blueprint(module.bp)
-    limits.init_app(app, sparql.bp)
+    limits.init_app(app)
 
     @app.context_processor
     def site() -> dict[str, Any]:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Flask, abort, request
-from flask_limiter import Limiter
+from flask import Flask, Response, abort, request
+from flask_limiter import Limit, Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from web.errors import error_response
 
-def init_app(app: Flask, sparql: Blueprint) -> Limiter:
-    """Bind the limits to the app; `sparql` is the blueprint whose queries are rate-limited."""
+
+def init_app(app: Flask) -> Limiter:
+    """Bind the limits to the app."""
     config = app.config
     for name in ("MAX_URL_LENGTH", "MAX_REQUEST_BYTES"):
         if not isinstance(config[name], int) or config[name] < 1:
@@ -25,16 +29,29 @@ def init_app(app: Flask, sparql: Blueprint) -> Limiter:
             abort(414, description=f"The URL is {length} bytes long, over the limit of "
                                    f"{config['MAX_URL_LENGTH']}; POST a long query instead.")
 
-    # One limiter per app, so that each app (and each test) counts on its own.
-    limiter = Limiter(
-        get_remote_address, app=app, storage_uri="memory://", headers_enabled=True,
-        default_limits=[config["RATE_LIMIT"]] if config["RATE_LIMIT"] else [],
-        default_limits_exempt_when=lambda: request.endpoint == "static",
-    )
-    if config["SPARQL_RATE_LIMIT"]:
-        limiter.limit(config["SPARQL_RATE_LIMIT"], override_defaults=False,
-                      exempt_when=_not_a_query)(sparql)
+    # One limiter per app, so that each app (and each test) counts on its own. Shared scopes
+    # count a client's requests across all routes, not per route.
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[
+        Limit(config[name], shared=True, scope=name, exempt_when=exempt)
+        for name, exempt in (("RATE_LIMIT", _static_file), ("SPARQL_RATE_LIMIT", _not_a_query))
+        if config[name]
+    ])
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(exc: RateLimitExceeded) -> Response:
+        current = limiter.current_limit
+        retry_after = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+        response = error_response(
+            429, "Too Many Requests",
+            f"This address sent more than {exc.description}; try again in {retry_after} s.")
+        response.headers["Retry-After"] = str(retry_after)
+        return response
+
     return limiter
+
+
+def _static_file() -> bool:
+    return request.endpoint == "static"
 
 
 def _not_a_query() -> bool:
