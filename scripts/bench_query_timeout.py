@@ -96,7 +96,7 @@ def main() -> None:
         print("round  status  response-limit(ms)  cpu-while-running  cpu-1s-after  next(ms)")
         for i in range(args.rounds):
             outcome: list[tuple[int, float]] = []
-            runaway = threading.Thread(target=lambda: outcome.append(_ask(url, RUNAWAY)))
+            runaway = threading.Thread(target=lambda out=outcome: out.append(_ask(url, RUNAWAY)))
             runaway.start()
             time.sleep(0.5)
             cpu0, t0 = _tree_cpu(server.pid), time.monotonic()
