@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import socket
 import threading
 import time
@@ -224,3 +225,19 @@ def test_rate_limits_answer_429_with_retry_after(store) -> None:
 def test_bad_limit_settings_fail_fast(store, setting: str, value: object) -> None:
     with pytest.raises(ValueError, match=setting):
         create_app({"TESTING": True, setting: value}, store=store)
+
+
+def test_a_worker_that_dies_mid_query_is_a_503_and_is_replaced(app) -> None:
+    client = app.test_client()
+    assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
+    outcome = []
+    runaway = threading.Thread(target=lambda: outcome.append(
+        client.get("/sparql", query_string={"query": RUNAWAY})))
+    runaway.start()
+    time.sleep(0.3)
+    for pid in _worker_pids():
+        os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
+    runaway.join()
+    body = _error(outcome[0], 503)
+    assert body["error"] == "Store unavailable" and "ended before answering" in body["message"]
+    assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
