@@ -12,6 +12,10 @@ from rdflib.util import guess_format
 
 from kg.namespaces import PREFIXES
 
+# Syntaxes that cannot name other documents: JSON-LD would fetch a remote @context and
+# RDF/XML can declare external entities, so a data file could make the build call out.
+SELF_CONTAINED = {"turtle", "trig", "nt", "nquads"}
+
 
 @dataclass(frozen=True)
 class SyntaxProblem:
@@ -46,6 +50,10 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
     """Parse one file into a graph; raises LoadError naming the file and line."""
     graph = into if into is not None else new_graph()
     fmt = guess_format(str(path)) or "turtle"
+    if fmt not in SELF_CONTAINED:
+        raise LoadError([SyntaxProblem(
+            path, None, f"{fmt} input is not accepted: data files are Turtle (.ttl), TriG, "
+                        "N-Triples or N-Quads, which cannot make the build fetch a URL")])
     try:
         # Parse into a scratch graph first so a failing file adds nothing to `into`.
         scratch = Graph()
