@@ -7,6 +7,7 @@ query with rdflib's SPARQL parser, whatever the backend, never with a regex on t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,12 @@ from kg.store import QuerySyntaxError
 
 READ_ONLY = "This endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, " \
             "ADD, MOVE, COPY) are not accepted."
+
+
+# rdflib's grammar is one shared pyparsing object, and pyparsing is not thread-safe: two
+# threads parsing at once on a fresh grammar corrupt its parse actions for good (every later
+# parse raises TypeError). The server is multi-threaded, so parses take turns.
+_PARSER = threading.Lock()
 
 
 class QueryRefused(ValueError):
@@ -66,7 +73,8 @@ def check_query(
 def query_facts(text: str) -> QueryFacts:
     """Parse once per distinct text: rdflib's parser is slow, and clients repeat queries."""
     try:
-        parsed = parseQuery(text)
+        with _PARSER:
+            parsed = parseQuery(text)
     except RecursionError:
         raise QueryRefused("The query is nested too deeply to be parsed; "
                            "flatten its groups or expressions.") from None
@@ -95,7 +103,8 @@ def query_facts(text: str) -> QueryFacts:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        with _PARSER:
+            parseUpdate(text)
     except (ParseBaseException, RecursionError):
         return False
     return True

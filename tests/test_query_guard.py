@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import pytest
 
 from kg.queries import canned_queries
@@ -117,3 +122,27 @@ def test_a_syntax_error_names_line_and_column() -> None:
 @pytest.mark.parametrize("name", sorted(canned_queries()))
 def test_the_canned_questions_pass(name: str) -> None:
     assert check_query(canned_queries()[name].text, GRAPHS).form in ("SELECT", "CONSTRUCT")
+
+
+def test_threads_checking_at_once_on_a_fresh_grammar_all_get_answers() -> None:
+    # pyparsing's grammar breaks for good when first used by several threads at once; the
+    # guard must serialise parses. A fresh interpreter, since this one's grammar is warm.
+    script = textwrap.dedent("""
+        import threading
+        from kg.query_guard import check_query
+        barrier, failures = threading.Barrier(12), []
+        def check(i):
+            barrier.wait()
+            try:
+                check_query(f"SELECT ?s{i} WHERE {{ ?s{i} ?p ?o FILTER(?o != {i}) }}", [])
+                check_query(f"DROP GRAPH <urn:g{i}>", [])
+            except Exception as exc:
+                failures.append(type(exc).__name__)
+        threads = [threading.Thread(target=check, args=(i,)) for i in range(12)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        print(sorted(set(failures)))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).parent.parent)
+    assert done.stdout.strip() == "['QueryRefused']", done.stdout + done.stderr[-2000:]
