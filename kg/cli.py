@@ -74,7 +74,17 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class KgGroup(click.Group):
+    """Store failures (an engine down or refusing) end any command with their message."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "project_root", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder with ontology/, shapes/ and data/ (default: $KG_PROJECT "
                    "or this checkout).")

@@ -19,6 +19,7 @@ from kg.store.remote import Endpoints, RemoteStore
 from kg.store.transport import Retry
 
 START_SECONDS = 60.0
+QUERY_LIMIT_SECONDS = 10  # every engine stops a query after this long
 
 
 class EngineUnavailable(RuntimeError):
@@ -109,8 +110,9 @@ class OxigraphServer(Engine):
             if not found:
                 raise EngineUnavailable("no `oxigraph` command: pip install -e '.[test]'")
             binary = Path(found)
+        # Without a server-side limit, a query the client gave up on would keep a core busy.
         return [str(binary), "serve", "--location", str(self.folder / "data"),
-                "--bind", f"127.0.0.1:{self.port}"]
+                "--bind", f"127.0.0.1:{self.port}", "--timeout-s", str(QUERY_LIMIT_SECONDS)]
 
 
 VIRTUOSO_INI = """\
@@ -145,7 +147,7 @@ ServerThreads = 8
 
 [SPARQL]
 ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 60
+MaxQueryExecutionTime = {limit}
 MaxQueryCostEstimationTime = 0
 """
 
@@ -169,7 +171,7 @@ class Virtuoso(Engine):
                                     "(Debian package virtuoso-opensource-7-bin)")
         ini = self.folder / "virtuoso.ini"
         ini.write_text(VIRTUOSO_INI.format(folder=self.folder, sql_port=self.sql_port,
-                                           http_port=self.port))
+                                           http_port=self.port, limit=QUERY_LIMIT_SECONDS))
         return [binary, "+configfile", str(ini), "+foreground"]
 
     def start(self) -> Engine:

@@ -157,7 +157,7 @@ def _gone(pid: int, within: float = 5.0) -> bool:
     return False
 
 
-def test_a_runaway_query_is_stopped_and_the_next_is_served(client) -> None:
+def test_a_runaway_query_is_stopped_and_the_next_is_served(client, store) -> None:
     assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
     before = _worker_pids()
     started = time.monotonic()
@@ -165,8 +165,9 @@ def test_a_runaway_query_is_stopped_and_the_next_is_served(client) -> None:
     took = time.monotonic() - started
     assert body["error"] == "Query timeout" and "time limit of 1 s" in body["message"]
     assert took < 30  # the limit is 1 s; a hang would not return at all
-    killed = before - _worker_pids()
-    assert killed and all(_gone(pid) for pid in killed)
+    if not store.stops_queries:  # an engine that stops its own queries needs no workers
+        killed = before - _worker_pids()
+        assert killed and all(_gone(pid) for pid in killed)
     started = time.monotonic()
     assert client.get("/sparql", query_string={"query": QUICK},
                       headers=JSON_RESULTS).status_code == 200
@@ -227,7 +228,9 @@ def test_bad_limit_settings_fail_fast(store, setting: str, value: object) -> Non
         create_app({"TESTING": True, setting: value}, store=store)
 
 
-def test_a_worker_that_dies_mid_query_is_a_503_and_is_replaced(app) -> None:
+def test_a_worker_that_dies_mid_query_is_a_503_and_is_replaced(app, store) -> None:
+    if store.stops_queries:
+        pytest.skip("the engine stops its own queries: no worker processes to kill")
     client = app.test_client()
     assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
     outcome = []

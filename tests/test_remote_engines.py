@@ -1,4 +1,4 @@
-"""The remote store on real engines: an engine killed mid-load leaves the old data served."""
+"""The remote store on real engines: killed mid-load, reloaded, and driven from the CLI."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
+from kg.cli import main
 from kg.store.transport import EngineError
 from tests.conftest import start_engine
-from tests.engines import ENGINES
+from tests.engines import ENGINES, free_port
 
 EX = "http://example.org/"
 
@@ -69,3 +70,29 @@ def test_a_later_load_replaces_the_data_and_keeps_blank_nodes(name: str, tmp_pat
         assert [str(r[0]) for r in rows] == ["new part"]
     finally:
         engine.stop()
+
+
+def test_cli_builds_and_reads_through_endpoint_options(runner, tmp_path: Path) -> None:
+    engine = start_engine("oxigraph-server", tmp_path / "engine")
+    try:
+        urls = engine.endpoints
+        built = runner.invoke(main, ["build", "--endpoint", urls.query,
+                                     "--update-endpoint", str(urls.update)])
+        assert built.exit_code == 0, built.output
+        assert f"built {urls.query}" in built.output
+        stats = runner.invoke(main, ["stats"], env={"KG_ENDPOINT": urls.query})
+        assert stats.exit_code == 0, stats.output
+        assert "data" in stats.output and "Remedy" in stats.output
+        answer = runner.invoke(main, ["query", "acupoints-for-restless-legs",
+                                      "--endpoint", urls.query])
+        assert "ST36" in answer.output
+    finally:
+        engine.stop()
+
+
+def test_cli_on_a_stopped_engine_is_a_clear_message(runner) -> None:
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    result = runner.invoke(main, ["query", "ASK {}", "--endpoint", url])
+    assert result.exit_code == 1
+    assert f"cannot reach {url}: connection refused" in result.output
+    assert "Traceback" not in result.output

@@ -51,6 +51,7 @@ NOTHING = "urn:x-remedy-kg:nothing"
 ANYTIME_STATES = ("S1TAT",)
 # ... or it fails with one of these (S1T00: the estimated cost exceeds its limit).
 TIMEOUT_STATES = ("S1TAT", "S1T00")
+CANCELLED = b"The SPARQL operation has been cancelled"
 GRAPH_MEDIA_TYPES = {
     "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "nt",
     "text/plain": "nt", "application/rdf+xml": "xml", "application/ld+json": "json-ld",
@@ -309,6 +310,9 @@ def _parse_results(answer: Answer, form: str | None) -> QueryResult:
     try:
         data = json.loads(answer.body)
     except ValueError as exc:
+        # An Oxigraph server past its --timeout-s ends a 200 answer with this text.
+        if CANCELLED in answer.body[-200:]:
+            raise QueryTimeout("the engine cancelled the query at its time limit") from exc
         raise StoreError(f"the engine's answer is not SPARQL JSON: {exc}") from exc
     if "boolean" in data:
         return QueryResult("ASK", boolean=bool(data["boolean"]))
