@@ -104,6 +104,7 @@ class RemoteStore(Store):
         blank_chunk_triples: int = 100,
         progress: Progress | None = None,
         graph_list_seconds: float = 10.0,
+        request_seconds: float = 600.0,
     ):
         self.endpoints = endpoints
         self.credentials = credentials
@@ -113,6 +114,7 @@ class RemoteStore(Store):
         self.blank_chunk_triples = blank_chunk_triples
         self.progress = progress or (lambda message: None)
         self.graph_list_seconds = graph_list_seconds
+        self.request_seconds = request_seconds
         self._served: tuple[float, list[str]] | None = None
         self._server: str | None = None
 
@@ -173,6 +175,7 @@ class RemoteStore(Store):
         wrapper = SPARQLWrapper(url, agent="remedy-kg")
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
+        wrapper.timeout = self.request_seconds  # a silent engine must not hang us forever
         if self.credentials:
             wrapper.addCustomHttpHeader("Authorization", self.credentials.header())
         return wrapper
@@ -248,7 +251,7 @@ class RemoteStore(Store):
         url = _with_query(self.endpoints.graph_store, graph=staging)
         body = graph.serialize(format="nt11", encoding="utf-8")
         return send("PUT", url, body, {"Content-Type": "application/n-triples"},
-                    self.credentials)
+                    self.credentials, self.request_seconds)
 
     # -- dumps ----------------------------------------------------------------------------------
 
@@ -303,7 +306,7 @@ def _check_syntax(sparql: str) -> None:
 def _fetch(wrapper: SPARQLWrapper) -> Answer:
     response = wrapper.query().response
     with response:
-        return Answer(response.status, dict(response.headers.items()), response.read())
+        return Answer(response.status, response.headers, response.read())
 
 
 def _parse_results(answer: Answer, form: str | None) -> QueryResult:

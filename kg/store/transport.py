@@ -88,7 +88,7 @@ class Answer:
     """What an engine answered an HTTP request with."""
 
     status: int
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # an http.client.HTTPMessage: names match in any case
     body: bytes
 
 
@@ -171,7 +171,7 @@ def send(
     if credentials:
         request.add_header("Authorization", credentials.header())
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        return Answer(response.status, dict(response.headers.items()), response.read())
+        return Answer(response.status, response.headers, response.read())
 
 
 def _status_and_body(exc: BaseException) -> tuple[int | None, str]:
