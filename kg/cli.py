@@ -96,7 +96,8 @@ def build_command(ctx: Context) -> None:
     for name, count in result.triples.items():
         click.echo(f"{count:>8} triples  {name}")
     if result.quality.warnings:
-        click.echo(result.quality.text(), err=True)
+        click.echo(f"quality checks: {len(result.quality.warnings)} warning(s); "
+                   "`kg validate` lists them", err=True)
     click.echo(" ".join(f"{step} {t:.2f} s" for step, t in result.timings.items()), err=True)
     click.echo(f"built {ctx.store_location}", err=True)
 

@@ -73,6 +73,13 @@ claim:acupuncture--rls a rkg:Claim ;
       "condition:restless-legs-syndrome"]),
     "claims-without-studies-warning": (LONE_REMEDY, ["claim:test-remedy--gastroparesis"]),
     "remedies-without-warnings-warning": (LONE_REMEDY, ["remedy:test-remedy"]),
+    "remedies-without-claims-warning": ("""
+remedy:test-claimless a rkg:Herb ;
+    rdfs:label "Test claimless herb"@en ;
+    dcterms:description "A herb with no claim."@en ;
+    rkg:curationStatus rkg:CuratorAdded ;
+    dcterms:source source:seed-page .
+""", ["remedy:test-claimless"]),
     "orphan-mechanisms-warning": ("""
 mechanism:test-orphan a rkg:Mechanism ;
     rdfs:label "Test orphan"@en ;
