@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.util import guess_format
 
 from kg.namespaces import PREFIXES
+
+# Syntaxes that cannot name other documents: JSON-LD would fetch a remote @context and
+# RDF/XML can declare external entities, so a data file could make the build call out.
+SELF_CONTAINED = {"turtle", "trig", "nt", "nquads"}
+
+# Characters XML 1.0 cannot carry (so RDF/XML exports could not round-trip them), CR (which
+# XML turns into LF), and lone surrogates (no encoding can carry them): never in a literal.
+UNEXPORTABLE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\([rbf])")
+ECHARS = {"r": 0x0D, "b": 0x08, "f": 0x0C}
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,10 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
     """Parse one file into a graph; raises LoadError naming the file and line."""
     graph = into if into is not None else new_graph()
     fmt = guess_format(str(path)) or "turtle"
+    if fmt not in SELF_CONTAINED:
+        raise LoadError([SyntaxProblem(
+            path, None, f"{fmt} input is not accepted: data files are Turtle (.ttl), TriG, "
+                        "N-Triples or N-Quads, which cannot make the build fetch a URL")])
     try:
         # Parse into a scratch graph first so a failing file adds nothing to `into`.
         scratch = Graph()
@@ -57,11 +72,39 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
     except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None) or getattr(exc, "lines", None)
         raise LoadError([SyntaxProblem(path, line, f"cannot parse as {fmt}: {exc}")]) from exc
-    except Exception as exc:  # noqa: BLE001 - XML and JSON-LD parsers raise their own types
+    except Exception as exc:  # noqa: BLE001 - parsers raise their own types
         line = getattr(exc, "lineno", None) or getattr(exc, "getLineNumber", lambda: None)()
         raise LoadError([SyntaxProblem(path, line, f"cannot parse as {fmt}: {exc}")]) from exc
+    _check_literals(path, scratch)
     graph += scratch
     return graph
+
+
+def _check_literals(path: Path, graph: Graph) -> None:
+    for literal in graph.objects():
+        if isinstance(literal, Literal) and (found := UNEXPORTABLE.search(str(literal))):
+            code = ord(found.group())
+            char = f"U+{code:04X}"
+            raise LoadError([SyntaxProblem(
+                path, _line_with(path, code),
+                f"a literal holds the control character {char}, which RDF/XML and other "
+                "exports cannot carry (line breaks are LF, \\n)")])
+
+
+def _line_with(path: Path, code: int) -> int | None:
+    """The first line holding the character, raw or as a \\u escape."""
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace")
+                                  .splitlines(keepends=True), start=1):
+        if chr(code) in line.rstrip("\r\n") or any(
+                _escaped(m) == code for m in ESCAPE.finditer(line)):
+            return number
+    return None
+
+
+def _escaped(match: re.Match[str]) -> int:
+    if match.group(3):
+        return ECHARS[match.group(3)]
+    return int(match.group(1) or match.group(2), 16)
 
 
 def load_files(paths: Iterable[Path]) -> Graph:

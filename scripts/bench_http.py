@@ -8,14 +8,12 @@ Usage: .venv/bin/python scripts/bench_http.py [--rounds N] [--store var/store]
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
+
+from local_server import served
 
 from kg.queries import canned_queries
 
@@ -32,20 +30,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--store", default="var/store")
     args = parser.parse_args()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    kg = Path(sys.executable).with_name("kg")
-    server = subprocess.Popen([str(kg), "--store", args.store, "serve", "--port", str(port)],
-                              stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with served(args.store) as base:
         paths = PAGES + [f"/questions/{name}" for name in canned_queries()]
         paths += ["/sparql?" + urllib.parse.urlencode({"query": q.text})
                   for q in canned_queries().values()]
@@ -66,9 +51,6 @@ def main() -> None:
                                   if urllib.parse.quote_plus(q.text) in path)
             print(f"{label[:70]:<70} {statistics.median(times):>8.1f} "
                   f"{times[int(len(times) * 0.9) - 1]:>8.1f}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

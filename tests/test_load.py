@@ -41,3 +41,24 @@ def test_every_project_file_parses(project) -> None:
     assert files, "the project has no Turtle files"
     for f in files:
         assert len(parse_file(f)) > 0, f"{f} is empty"
+
+
+@pytest.mark.parametrize(("text", "char"), [
+    ('<a:x> <a:p> "bell\\u0007" .', "U+0007"),
+    ('<a:x> <a:p> "cr\\r here" .', "U+000D"),
+    ('<a:x> <a:p> """raw \x01 byte""" .', "U+0001"),
+    ('<a:x> <a:p> "nul \\U00000000" .', "U+0000"),
+])
+def test_a_literal_no_export_can_carry_is_refused_with_file_and_line(
+        tmp_path: Path, text: str, char: str) -> None:
+    path = write(tmp_path / "data.ttl", f'<a:x> <a:q> "fine\\ttab\\nline" .\n\n{text}\n')
+    with pytest.raises(LoadError) as caught:
+        load_files([path])
+    assert f"data.ttl:3: a literal holds the control character {char}" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["remote.jsonld", "entities.rdf", "notes.n3"])
+def test_syntaxes_that_could_fetch_are_refused_by_name(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path / name, "{}")
+    with pytest.raises(LoadError, match=f"{name}: .* is not accepted: data files are Turtle"):
+        load_files([path])

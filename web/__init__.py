@@ -28,9 +28,9 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
     errors.init_app(app)
     security.init_app(app)
 
-    from web import api, downloads, pages, sparql
+    from web import api, downloads, openapi, pages, sparql
 
-    for module in (pages, sparql, downloads, api):
+    for module in (pages, sparql, downloads, api, openapi):
         app.register_blueprint(module.bp)
 
     @app.context_processor

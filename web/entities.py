@@ -48,8 +48,10 @@ def schema_org_jsonld(graph: Graph, iri: URIRef) -> str:
     if label is not None:
         schema.add((iri, SCHEMA.name, label))
     data = json.loads(schema.serialize(format="json-ld", context={"@vocab": str(SCHEMA)}))
-    # "</" would end the script element that embeds the JSON.
-    return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    # "</script" or "<!--" in a label would end or derail the script element that embeds
+    # the JSON; as \u escapes they stay the same JSON.
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def vocabulary_labels(store: Store) -> dict[str, tuple[str, str]]:
