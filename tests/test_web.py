@@ -75,6 +75,18 @@ def test_remedy_page_lists_its_conditions_with_evidence(client) -> None:
     assert "The traditional view" in html and "The biomedical view" in html
 
 
+def test_remedy_page_lists_the_interactions_that_name_it(client) -> None:
+    # Ginkgo has no claim: its page still shows the interaction with anticoagulants.
+    html = _html(client, "/id/remedy/ginkgo")
+    assert 'href="/id/warning/ginkgo-anticoagulants"' in html
+    assert "Ginkgo with anticoagulants or a bleeding disorder" in html and ">relative</a>" in html
+    warfarin = _html(client, "/id/remedy/warfarin")
+    for slug in ("ginkgo-anticoagulants", "st-johns-wort-anticoagulants",
+                 "fish-oil-anticoagulants"):
+        assert f'href="/id/warning/{slug}"' in warfarin, slug
+    assert 'id="interactions"' not in _html(client, "/id/remedy/acupuncture")
+
+
 def test_condition_page_ranks_remedies_by_evidence(client) -> None:
     html = _html(client, "/id/condition/restless-legs-syndrome")
     assert 'href="/id/claim/acupuncture--restless-legs-syndrome"' in html
