@@ -98,3 +98,23 @@ def short_form(term: Node | None) -> str:
     if isinstance(term, Literal):
         return str(term)
     return str(term)
+
+
+def capped(result: QueryResult, max_rows: int) -> tuple[QueryResult, bool]:
+    """At most `max_rows` rows (or triples, for a graph), and whether any were cut."""
+    if result.is_graph:
+        assert result.graph is not None
+        if len(result.graph) <= max_rows:
+            return result, False
+        graph = Graph()
+        for prefix, ns in result.graph.namespaces():
+            graph.bind(prefix, ns)
+        for i, triple in enumerate(result.graph):
+            if i == max_rows:
+                break
+            graph.add(triple)
+        return QueryResult(result.form, graph=graph), True
+    if len(result.rows) <= max_rows:
+        return result, False
+    return QueryResult(result.form, variables=result.variables,
+                       rows=result.rows[:max_rows]), True

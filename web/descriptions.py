@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS
 from kg.namespaces import BASE, PREFIXES, Graphs
@@ -28,10 +30,16 @@ def _graph() -> Graph:
     return g
 
 
-def service_description(endpoint_url: str) -> Graph:
+def service_description(endpoint_url: str, limits: Sequence[str] = ()) -> Graph:
+    """The SPARQL 1.1 service description; `limits` are the endpoint's limits in words."""
     g = _graph()
     service = URIRef(endpoint_url)
     g.add((service, RDF.type, SD.Service))
+    if limits:
+        # The service description vocabulary has no terms for limits; say them in words.
+        g.add((service, RDFS.comment, Literal(
+            "Read-only: updates, SERVICE and graphs from elsewhere are refused. "
+            + " ".join(f"{limit}." for limit in limits), lang="en")))
     g.add((service, SD.endpoint, service))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     g.add((service, SD.feature, SD.UnionDefaultGraph))

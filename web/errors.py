@@ -6,7 +6,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotAcceptable as HTTPNotAcceptable
 
-from kg.store import QuerySyntaxError
+from kg.query_guard import QueryRefused
+from kg.store import QuerySyntaxError, QueryTimeout, StoreError
 from web.negotiation import BadFormat, NotAcceptable
 
 MACHINE_PREFIXES = ("/api/", "/sparql")
@@ -53,3 +54,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(QuerySyntaxError)
     def syntax_error(exc: QuerySyntaxError) -> Response:
         return error_response(400, "Query syntax error", str(exc))
+
+    @app.errorhandler(QueryRefused)
+    def query_refused(exc: QueryRefused) -> Response:
+        return error_response(400, "Query refused", str(exc))
+
+    @app.errorhandler(QueryTimeout)
+    def query_timeout(exc: QueryTimeout) -> Response:
+        return error_response(503, "Query timeout", str(exc))
+
+    @app.errorhandler(StoreError)
+    def store_error(exc: StoreError) -> Response:
+        return error_response(503, "Store unavailable", str(exc))

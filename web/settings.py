@@ -24,6 +24,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/",
             "The licence of the data, shown in the footer and the dataset description."),
     Setting("SEARCH_LIMIT", 20, "Most matches the label search returns."),
+    Setting("QUERY_TIMEOUT", 10,
+            "Seconds a SPARQL query may run; then it is stopped and the client gets a 503."),
+    Setting("MAX_RESULT_ROWS", 10_000,
+            "Most rows (or triples) a SPARQL query returns; a cut result carries the header "
+            "X-Result-Truncated."),
+    Setting("MAX_CONCURRENT_QUERIES", 2,
+            "SPARQL queries run at once, each in a worker process of its own (embedded store)."),
+    Setting("QUERY_QUEUE_WAIT", 2,
+            "Seconds a query waits for a free slot before a 503 with Retry-After."),
+    Setting("MAX_URL_LENGTH", 8192, "Longest request URL, in bytes; longer is a 414."),
+    Setting("MAX_REQUEST_BYTES", 65_536, "Largest request body, in bytes; larger is a 413."),
+    Setting("RATE_LIMIT", "600 per minute",
+            "Requests per client address to any page but static files ('' for none); "
+            "over it is a 429 with Retry-After."),
+    Setting("SPARQL_RATE_LIMIT", "120 per minute",
+            "SPARQL queries per client address, on top of RATE_LIMIT ('' for none)."),
 )
 
 

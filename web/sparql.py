@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept
 
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfSyntax, ResultsSyntax
 from kg.namespaces import PREFIXES
 from kg.queries import canned_queries
+from kg.query_guard import READ_ONLY, check_query
 from kg.results import QueryResult
-from web import descriptions
+from web import descriptions, limits
 from web.entities import serialize
+from web.query_runner import runner
 from web.store import store
 
 bp = Blueprint("sparql", __name__)
@@ -24,6 +26,9 @@ FORMAT_ALIASES = {
 }
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 QUERY_CONTENT_TYPE = "application/sparql-query"
+UPDATE_CONTENT_TYPE = "application/sparql-update"
+TRUNCATED_HEADER = "X-Result-Truncated"
+ROW_LIMIT_HEADER = "X-Result-Row-Limit"
 
 
 @bp.after_request
@@ -32,6 +37,8 @@ def cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    response.headers["Access-Control-Expose-Headers"] = \
+        f"{TRUNCATED_HEADER}, {ROW_LIMIT_HEADER}, Retry-After"
     return response
 
 
@@ -42,11 +49,16 @@ def endpoint() -> Response | str:
     query, default_graphs, named_graphs = _protocol_request()
     if query is None or (request.method == "GET" and _prefers_html()):
         return _no_query() if query is None else _ui()
-    result = store.query(query, default_graph_uris=default_graphs, named_graph_uris=named_graphs)
+    check_query(query, store.graph_names(), default_graphs, named_graphs)
+    answer = runner.run(query, default_graphs, named_graphs)
+    result = answer.result
     syntax = _result_syntax(result)
     body = serialize(result.graph, syntax) if result.is_graph else result.serialize(syntax)
     response = Response(body, content_type=_content_type(syntax))
     response.headers["Vary"] = "Accept"
+    response.headers[ROW_LIMIT_HEADER] = str(runner.max_rows)
+    if answer.truncated:
+        response.headers[TRUNCATED_HEADER] = "true"
     return response
 
 
@@ -65,6 +77,8 @@ def _protocol_request() -> tuple[str | None, list[str], list[str]]:
             except UnicodeDecodeError:
                 abort(400, description="The query body is not UTF-8.")
             return text, params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+        elif content_type == UPDATE_CONTENT_TYPE:
+            abort(400, description=READ_ONLY)
         else:
             got = content_type or "no Content-Type"
             abort(415, description=f"POST a query as {FORM_CONTENT_TYPE} (query=...) or as "
@@ -73,7 +87,7 @@ def _protocol_request() -> tuple[str | None, list[str], list[str]]:
     if len(queries) > 1:
         abort(400, description="Give exactly one query parameter.")
     if "update" in params:
-        abort(400, description="This endpoint is read-only: updates are not accepted.")
+        abort(400, description=READ_ONLY)
     query = queries[0] if queries else None
     if query is not None and not query.strip():
         abort(400, description="The query parameter is empty.")
@@ -99,7 +113,8 @@ def _no_query() -> Response | str:
         return _ui()
     syntax = next((f for f in GRAPH_SYNTAXES.values() if f.media_type == best),
                   GRAPH_SYNTAXES["turtle"])
-    graph = descriptions.service_description(request.base_url)
+    graph = descriptions.service_description(request.base_url,
+                                             limits.described(current_app.config))
     return Response(serialize(graph, syntax), content_type=_content_type(syntax))
 
 
@@ -111,9 +126,10 @@ def _ui() -> str:
         "prefixes": PREFIXES,
         "examples": examples,
         "query": request.args.get("query", ""),
+        "timeoutSeconds": current_app.config["QUERY_TIMEOUT"],
     }
     return render_template("sparql/ui.html", config=config, examples=examples,
-                           prefixes=PREFIXES)
+                           prefixes=PREFIXES, limits=limits.described(current_app.config))
 
 
 def _result_syntax(result: QueryResult) -> ResultsSyntax | RdfSyntax:

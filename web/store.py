@@ -20,7 +20,11 @@ def init_app(app: Flask, store: Store | None = None) -> None:
 
 
 def get_store() -> Store:
-    return current_app.extensions[EXTENSION]
+    return get_store_of(current_app)
+
+
+def get_store_of(app: Flask) -> Store:
+    return app.extensions[EXTENSION]
 
 
 store: Store = LocalProxy(get_store)  # type: ignore[assignment]

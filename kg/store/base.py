@@ -31,6 +31,9 @@ class Store(ABC):
     default graphs are named, so users need no GRAPH clauses.
     """
 
+    # True when the engine itself stops a query at `timeout` (see `query`).
+    stops_queries: bool = False
+
     @abstractmethod
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
         """Replace the named graphs given, all at once: readers see the old or the new data."""

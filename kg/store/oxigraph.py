@@ -99,6 +99,10 @@ class OxigraphStore(Store):
             raise StoreError(str(exc)) from exc
         return _to_result(answer)
 
+    def bulk_load(self, data: bytes, syntax: RdfSyntax) -> None:
+        """Add a dump as it is, graphs and all, unvalidated: for copies of a built store."""
+        self._store.bulk_load(data, format=syntax.oxigraph)
+
     def dump(self, out: BinaryIO, syntax: RdfSyntax, graph: str | None = None) -> None:
         if syntax.quads and graph is None:
             self._store.dump(out, syntax.oxigraph, prefixes=_prefixes(syntax))

@@ -1,0 +1,229 @@
+"""Queries in worker processes that can be killed: a time limit for engines that have none.
+
+pyoxigraph has no query time limit and cannot be interrupted inside a blocking aggregate, so a
+query that must stop at its limit runs in a child process, which is killed at the limit and
+replaced. Children are forked from a clean fork server, never from the app (which may hold
+RocksDB handles and server threads), and open the store themselves: read-only from its folder,
+or from an N-Quads copy when the store lives in memory. Results come back serialized, as
+SPARQL JSON or N-Triples.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import queue
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
+
+from rdflib import Graph, Variable
+from rdflib.query import Result
+
+from kg.formats import RDF_FORMATS, RESULTS_FORMATS
+from kg.namespaces import PREFIXES
+from kg.results import QueryResult, capped
+from kg.store import OxigraphStore, QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
+
+NQUADS = RDF_FORMATS["nquads"]
+KILL_WAIT = 5.0  # seconds for the system to reap a killed worker
+
+
+class WorkerLost(StoreError):
+    """The worker process ended before it answered (killed, or crashed by the query)."""
+
+
+@dataclass(frozen=True)
+class StoreSource:
+    """How a worker gets a store of its own: an on-disk store's folder, or an N-Quads copy."""
+
+    path: str | None = None
+    nquads: bytes | None = None
+
+    @classmethod
+    def of(cls, store: Store) -> StoreSource:
+        if isinstance(store, OxigraphStore) and store.path is not None:
+            return cls(path=str(store.path))
+        # An in-memory store cannot be shared across processes: hand each worker a copy.
+        buffer = io.BytesIO()
+        store.dump(buffer, NQUADS)
+        return cls(nquads=buffer.getvalue())
+
+    def open(self) -> Store:
+        if self.path is not None:
+            return open_store(self.path, read_only=True)
+        store = OxigraphStore(None)
+        store.bulk_load(self.nquads or b"", NQUADS)
+        return store
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    sparql: str
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    max_rows: int = 10_000
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's result, cut to the row cap; `truncated` says whether rows were left out."""
+
+    result: QueryResult
+    truncated: bool
+
+
+def answer(store: Store, request: QueryRequest, timeout: float | None = None) -> Answer:
+    """Run a request on a store in this process (the workers, and engines that stop queries)."""
+    result = store.query(request.sparql, default_graph_uris=request.default_graph_uris,
+                         named_graph_uris=request.named_graph_uris, timeout=timeout)
+    return Answer(*capped(result, request.max_rows))
+
+
+class Worker:
+    """One child process with a store of its own, answering one request at a time."""
+
+    def __init__(self, source: StoreSource):
+        context = _context()
+        self._conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, source),
+                                       name="kg-query-worker", daemon=True)
+        self.process.start()
+        child.close()
+
+    def run(self, request: QueryRequest, timeout: float) -> Answer:
+        """Raises QueryTimeout at the limit; the caller must then stop this worker."""
+        try:
+            self._conn.send(request)
+            if not self._conn.poll(timeout):
+                raise QueryTimeout(f"the query ran past the {timeout:g} s limit")
+            reply = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            raise WorkerLost(f"the query process ended before answering ({exc!r}); "
+                             "it has been replaced") from None
+        return _decode(reply)
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(KILL_WAIT)
+        self._conn.close()
+
+
+class WorkerPool:
+    """Up to `size` workers, started on first use; one that overruns is killed and replaced.
+
+    Callers must not ask for more than `size` queries at once (the web layer caps them).
+    """
+
+    def __init__(self, source: Callable[[], StoreSource], size: int):
+        self._make_source = source
+        self._source: StoreSource | None = None
+        self._lock = threading.Lock()
+        self._idle: queue.SimpleQueue[Worker | None] = queue.SimpleQueue()
+        for _ in range(size):
+            self._idle.put(None)
+        self._workers: list[Worker] = []
+
+    def query(self, request: QueryRequest, timeout: float) -> Answer:
+        worker = self._idle.get()
+        try:
+            if worker is None or not worker.process.is_alive():
+                worker = self._start()
+            return worker.run(request, timeout)
+        except (QueryTimeout, WorkerLost):
+            # Kill now, so the runaway query stops, and start the replacement at once, so
+            # it is ready (forked and its store open) by the time the next query comes.
+            if worker is not None:
+                self._retire(worker)
+                worker = None
+                worker = self._start()
+            raise
+        finally:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.stop()
+
+    def _start(self) -> Worker:
+        with self._lock:
+            if self._source is None:
+                self._source = self._make_source()
+            worker = Worker(self._source)
+            self._workers.append(worker)
+            return worker
+
+    def _retire(self, worker: Worker) -> None:
+        worker.stop()
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+
+
+@lru_cache(maxsize=1)
+def _context() -> ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    # The fork server imports only this module, so workers start in milliseconds.
+    context.set_forkserver_preload([__name__])
+    return context  # type: ignore[return-value]
+
+
+def _serve(conn: Connection, source: StoreSource) -> None:
+    """The worker's loop: it ends when the app closes its end of the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    try:
+        store: Store | None = source.open()
+        failure = ""
+    except StoreError as exc:
+        store, failure = None, str(exc)
+    while True:
+        try:
+            request: QueryRequest = conn.recv()
+        except (EOFError, OSError):
+            return
+        if store is None:
+            conn.send(("error", failure))
+            continue
+        try:
+            conn.send(_encode(answer(store, request)))
+        except QuerySyntaxError as exc:
+            conn.send(("syntax", str(exc)))
+        except Exception as exc:  # the server must hear of every failure, not a dead pipe
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _encode(done: Answer) -> tuple[str, str, bytes, bool]:
+    result = done.result
+    if result.is_graph:
+        assert result.graph is not None
+        data = result.graph.serialize(format="nt11", encoding="utf-8")
+    else:
+        data = result.serialize(RESULTS_FORMATS["json"])
+    return "ok", result.form, data, done.truncated
+
+
+def _decode(reply: tuple) -> Answer:
+    kind = reply[0]
+    if kind == "syntax":
+        raise QuerySyntaxError(reply[1])
+    if kind == "error":
+        raise StoreError(reply[1])
+    _, form, data, truncated = reply
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        graph = Graph()
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns)
+        graph.parse(data=data, format="nt")
+        return Answer(QueryResult(form, graph=graph), truncated)
+    parsed = Result.parse(io.BytesIO(data), format="json")
+    if form == "ASK":
+        return Answer(QueryResult("ASK", boolean=bool(parsed.askAnswer)), truncated)
+    variables = [str(v) for v in parsed.vars or ()]
+    rows = [tuple(binding.get(Variable(v)) for v in variables) for binding in parsed.bindings]
+    return Answer(QueryResult("SELECT", variables=variables, rows=rows), truncated)

@@ -1,0 +1,243 @@
+"""The public endpoint's limits through the Flask test client: read-only, time, size, rate."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+
+import pytest
+
+from kg.query_guard import READ_ONLY
+from web import create_app
+
+# Three-way cross join of every triple (~3.5e11 rows) under an aggregate: pyoxigraph cannot
+# be interrupted in it, so only killing its process stops it.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+QUICK = "ASK { ?s ?p ?o }"
+JSON_RESULTS = {"Accept": "application/sparql-results+json"}
+NO_RATE_LIMITS = {"RATE_LIMIT": "", "SPARQL_RATE_LIMIT": ""}
+
+
+@pytest.fixture(scope="module")
+def app(store):
+    app = create_app({"TESTING": True, "QUERY_TIMEOUT": 1, "MAX_RESULT_ROWS": 5,
+                      "MAX_CONCURRENT_QUERIES": 1, "QUERY_QUEUE_WAIT": 0.2,
+                      "MAX_URL_LENGTH": 3000, "MAX_REQUEST_BYTES": 4000, **NO_RATE_LIMITS},
+                     store=store)
+    yield app
+    app.extensions["kg_query_runner"].close()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+def _error(response, status: int) -> dict:
+    assert response.status_code == status, response.data[:300]
+    assert response.mimetype == "application/json"
+    return json.loads(response.data)
+
+
+def _listener() -> tuple[socket.socket, str]:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.setblocking(False)
+    return server, f"http://127.0.0.1:{server.getsockname()[1]}/"
+
+
+def _connections(server: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            server.accept()[0].close()
+            count += 1
+        except BlockingIOError:
+            return count
+
+
+# -- read-only
+
+@pytest.mark.parametrize("how", ["query", "update", "update body"])
+def test_updates_are_refused_and_change_nothing(client, store, how: str) -> None:
+    before = store.count()
+    update = "DROP ALL"
+    if how == "query":
+        response = client.post("/sparql", data={"query": update})
+    elif how == "update":
+        response = client.post("/sparql", data={"update": update})
+    else:
+        response = client.post("/sparql", data=update,
+                               content_type="application/sparql-update")
+    assert _error(response, 400)["message"] == READ_ONLY
+    assert store.count() == before > 0
+
+
+def test_service_from_and_graph_parameters_reach_nothing_outside(client) -> None:
+    server, url = _listener()
+    with server:
+        attacks = [
+            {"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"},
+            {"query": f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE SILENT ?e {{ ?s ?p ?o }} }}"},
+            {"query": f"SELECT * FROM <{url}data.ttl> WHERE {{ ?s ?p ?o }}"},
+            {"query": f"ASK FROM NAMED <{url}g> {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+            {"query": QUICK, "default-graph-uri": url},
+            {"query": QUICK, "named-graph-uri": url},
+        ]
+        for params in attacks:
+            body = _error(client.get("/sparql", query_string=params), 400)
+            assert body["error"] == "Query refused" and url in body["message"] or \
+                "SERVICE" in body["message"], params
+        time.sleep(0.1)
+        assert _connections(server) == 0
+
+
+def test_deep_nesting_is_a_400(client) -> None:
+    query = "SELECT * WHERE " + "{ " * 100 + "?s ?p ?o" + " }" * 100
+    response = client.post("/sparql", data=query, content_type="application/sparql-query")
+    assert "nested too deeply" in _error(response, 400)["message"]
+
+
+# -- rows
+
+def test_rows_past_the_cap_are_cut_and_signalled(client) -> None:
+    response = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }"},
+                          headers=JSON_RESULTS)
+    assert response.status_code == 200
+    assert len(json.loads(response.data)["results"]["bindings"]) == 5
+    assert response.headers["X-Result-Truncated"] == "true"
+    assert response.headers["X-Result-Row-Limit"] == "5"
+    assert "X-Result-Truncated" in response.headers["Access-Control-Expose-Headers"]
+    graph = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }",
+                                                "format": "ntriples"})
+    assert len(graph.get_data(as_text=True).strip().splitlines()) == 5
+    assert graph.headers["X-Result-Truncated"] == "true"
+
+
+def test_a_result_within_the_cap_is_not_marked(client) -> None:
+    response = client.get("/sparql", query_string={
+        "query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5"}, headers=JSON_RESULTS)
+    assert len(json.loads(response.data)["results"]["bindings"]) == 5
+    assert "X-Result-Truncated" not in response.headers
+
+
+# -- size
+
+def test_a_too_long_url_is_414_and_a_too_large_body_413(client) -> None:
+    padding = "#" + "x" * 3000
+    assert "POST" in _error(client.get("/sparql", query_string={"query": QUICK + padding}),
+                            414)["message"]
+    assert _error(client.post("/sparql", data=QUICK + "\n" + padding * 2,
+                              content_type="application/sparql-query"), 413)
+    assert _error(client.post("/sparql", data={"query": QUICK + "\n" + padding * 2}), 413)
+    assert client.post("/sparql", data={"query": QUICK + "\n" + padding[:2000]},
+                       headers=JSON_RESULTS).status_code == 200
+
+
+# -- time
+
+def _worker_pids() -> set[int]:
+    return {p.pid for p in multiprocessing.active_children() if p.name == "kg-query-worker"}
+
+
+def _gone(pid: int, within: float = 5.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_runaway_query_is_stopped_and_the_next_is_served(client) -> None:
+    assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
+    before = _worker_pids()
+    started = time.monotonic()
+    body = _error(client.get("/sparql", query_string={"query": RUNAWAY}), 503)
+    took = time.monotonic() - started
+    assert body["error"] == "Query timeout" and "time limit of 1 s" in body["message"]
+    assert took < 30  # the limit is 1 s; a hang would not return at all
+    killed = before - _worker_pids()
+    assert killed and all(_gone(pid) for pid in killed)
+    started = time.monotonic()
+    assert client.get("/sparql", query_string={"query": QUICK},
+                      headers=JSON_RESULTS).status_code == 200
+    assert time.monotonic() - started < 10
+
+
+def test_queries_beyond_the_concurrency_cap_get_503_with_retry_after(app) -> None:
+    slow = threading.Thread(target=lambda: app.test_client().get(
+        "/sparql", query_string={"query": RUNAWAY}))
+    slow.start()
+    busy = None
+    while slow.is_alive() and busy is None:
+        response = app.test_client().get("/sparql", query_string={"query": QUICK})
+        if response.status_code == 503:
+            busy = response
+    slow.join()
+    assert busy is not None, "the second query never found the only slot taken"
+    assert int(busy.headers["Retry-After"]) >= 1
+    assert "at once" in json.loads(busy.data)["message"]
+
+
+def test_the_ui_and_the_service_description_state_the_limits(client) -> None:
+    html = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "stops after 1 s" in html and "At most 5 result rows" in html
+    description = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "stops after 1 s" in description and "X-Result-Truncated" in description
+
+
+# -- rate
+
+def test_rate_limits_answer_429_with_retry_after(store) -> None:
+    app = create_app({"TESTING": True, "RATE_LIMIT": "4 per minute",
+                      "SPARQL_RATE_LIMIT": "2 per minute"}, store=store)
+    try:
+        client = app.test_client()
+        assert client.get("/sparql", headers={"Accept": "text/html"}).status_code == 200
+        for _ in range(2):
+            assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
+        limited = client.get("/sparql", query_string={"query": QUICK})
+        body = _error(limited, 429)
+        assert int(limited.headers["Retry-After"]) > 0 and body["message"]
+        # The page limit counts every request, the query limit only queries.
+        assert client.get("/").status_code == 429
+        assert client.get("/static/css/site.css").status_code == 200
+        other = app.test_client()
+        other.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+        assert other.get("/sparql", query_string={"query": QUICK}).status_code == 200
+    finally:
+        app.extensions["kg_query_runner"].close()
+
+
+@pytest.mark.parametrize("setting, value", [
+    ("QUERY_TIMEOUT", 0), ("QUERY_TIMEOUT", "ten"), ("MAX_RESULT_ROWS", -1),
+    ("MAX_CONCURRENT_QUERIES", 0), ("MAX_URL_LENGTH", "8k"),
+])
+def test_bad_limit_settings_fail_fast(store, setting: str, value: object) -> None:
+    with pytest.raises(ValueError, match=setting):
+        create_app({"TESTING": True, setting: value}, store=store)
+
+
+def test_a_worker_that_dies_mid_query_is_a_503_and_is_replaced(app) -> None:
+    client = app.test_client()
+    assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
+    outcome = []
+    runaway = threading.Thread(target=lambda: outcome.append(
+        client.get("/sparql", query_string={"query": RUNAWAY})))
+    runaway.start()
+    time.sleep(0.3)
+    for pid in _worker_pids():
+        os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
+    runaway.join()
+    body = _error(outcome[0], 503)
+    assert body["error"] == "Store unavailable" and "ended before answering" in body["message"]
+    assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200

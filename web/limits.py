@@ -1,0 +1,79 @@
+"""Request limits: URL and body size, and per-client rate limits (Flask-Limiter, in memory)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, abort, request
+from flask_limiter import Limit, Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+
+from web.errors import error_response
+
+
+def init_app(app: Flask) -> Limiter:
+    """Bind the limits to the app."""
+    config = app.config
+    for name in ("MAX_URL_LENGTH", "MAX_REQUEST_BYTES"):
+        if not isinstance(config[name], int) or config[name] < 1:
+            raise ValueError(f"{name} must be a positive whole number, not {config[name]!r}")
+    config["MAX_CONTENT_LENGTH"] = config["MAX_REQUEST_BYTES"]  # werkzeug answers 413
+
+    @app.before_request
+    def url_length() -> None:
+        length = len(request.path.encode("utf-8")) + len(request.query_string) + 1
+        if length > config["MAX_URL_LENGTH"]:
+            abort(414, description=f"The URL is {length} bytes long, over the limit of "
+                                   f"{config['MAX_URL_LENGTH']}; POST a long query instead.")
+
+    # One limiter per app, so that each app (and each test) counts on its own. Shared scopes
+    # count a client's requests across all routes, not per route.
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[
+        Limit(config[name], shared=True, scope=name, exempt_when=exempt)
+        for name, exempt in (("RATE_LIMIT", _static_file), ("SPARQL_RATE_LIMIT", _not_a_query))
+        if config[name]
+    ])
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(exc: RateLimitExceeded) -> Response:
+        current = limiter.current_limit
+        retry_after = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+        response = error_response(
+            429, "Too Many Requests",
+            f"This address sent more than {exc.description}; try again in {retry_after} s.")
+        response.headers["Retry-After"] = str(retry_after)
+        return response
+
+    return limiter
+
+
+def _static_file() -> bool:
+    return request.endpoint == "static"
+
+
+def _not_a_query() -> bool:
+    """The query UI and the service description are pages, not queries."""
+    return request.method != "POST" and "query" not in request.args
+
+
+def described(config: Mapping[str, Any]) -> list[str]:
+    """The endpoint's limits in words, for the query UI and the service description."""
+    limits = [
+        f"A query stops after {config['QUERY_TIMEOUT']:g} s (503 Query timeout)",
+        f"At most {config['MAX_RESULT_ROWS']} result rows or triples; a cut result carries "
+        f"the header X-Result-Truncated: true",
+        f"{config['MAX_CONCURRENT_QUERIES']} queries run at once; more wait "
+        f"{config['QUERY_QUEUE_WAIT']:g} s, then get 503 with Retry-After",
+        f"URLs up to {config['MAX_URL_LENGTH']} bytes (414), request bodies up to "
+        f"{config['MAX_REQUEST_BYTES']} bytes (413)",
+    ]
+    rates = [f"requests at most {config['RATE_LIMIT']}" if config["RATE_LIMIT"] else "",
+             f"queries at most {config['SPARQL_RATE_LIMIT']}"
+             if config["SPARQL_RATE_LIMIT"] else ""]
+    if any(rates):
+        limits.append("Per client address: " + ", ".join(r for r in rates if r)
+                      + " (429 with Retry-After)")
+    return limits
