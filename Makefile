@@ -18,9 +18,11 @@ run: $(BIN)/kg
 	$(BIN)/kg build
 	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
-# The whole suite: lint, unit, route, CLI, live-server and browser tests.
+# The whole suite: lint, shapes and quality checks on the data, then unit, route, CLI,
+# live-server and browser tests.
 test: $(BIN)/kg system-deps
 	$(BIN)/ruff check kg web tests
+	$(BIN)/kg validate
 	$(BIN)/pytest -q
 
 system-deps:

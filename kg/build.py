@@ -13,6 +13,7 @@ from kg.inference import infer
 from kg.load import load_files
 from kg.namespaces import Graphs
 from kg.project import Project
+from kg.quality import QualityReport, run_checks
 from kg.store import Store
 from kg.validate import ValidationReport, validate
 
@@ -39,12 +40,13 @@ class BuildResult:
     triples: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     report: ValidationReport = field(default_factory=ValidationReport)
+    quality: QualityReport = field(default_factory=QualityReport)
 
 
 class ValidationFailed(Exception):
-    """The data breaks the shapes; nothing was written."""
+    """The data breaks the shapes or a violation-level quality check; nothing was written."""
 
-    def __init__(self, report: ValidationReport):
+    def __init__(self, report: ValidationReport | QualityReport):
         super().__init__(report.text())
         self.report = report
 
@@ -77,13 +79,24 @@ def check(sources: Sources, timings: dict[str, float] | None = None,
         return validate(sources.data, sources.shapes, sources.ontology)
 
 
+def check_quality(sources: Sources, timings: dict[str, float] | None = None,
+                  progress: Progress = _quiet) -> QualityReport:
+    """Run the SPARQL quality checks of kg/checks/ (after the shapes)."""
+    timings = {} if timings is None else timings
+    with _timed(timings, "checks", progress):
+        return run_checks(sources.data, sources.ontology)
+
+
 def build(project: Project, store: Store, progress: Progress = _quiet) -> BuildResult:
-    """Load, validate, infer and store. On any error the store keeps its old graphs."""
+    """Load, validate, check, infer and store. On any error the store keeps its old graphs."""
     result = BuildResult()
     sources = load_project(project, result.timings, progress)
     result.report = check(sources, result.timings, progress)
     if not result.report.conforms:
         raise ValidationFailed(result.report)
+    result.quality = check_quality(sources, result.timings, progress)
+    if not result.quality.conforms:
+        raise ValidationFailed(result.quality)
     with _timed(result.timings, "infer", progress):
         inferred = infer(sources.ontology, sources.data)
     graphs = {

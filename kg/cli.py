@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kg.build import ValidationFailed, build, check, load_project
+from kg.build import ValidationFailed, build, check, check_quality, load_project
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, rdf_format
 from kg.load import LoadError, load_files
 from kg.project import Project
@@ -102,7 +102,11 @@ def main(ctx: click.Context, project_root: Path | None, store_location: str | No
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @pass_context
 def validate(ctx: Context, files: tuple[Path, ...]) -> None:
-    """Check data against the shapes; FILES default to the project's data/*.ttl."""
+    """Check data against the shapes, then run the quality checks (kg/checks/*.rq).
+
+    FILES default to the project's data/*.ttl. Exits 1 on a SHACL violation or a finding of a
+    *-violation check; *-warning findings are only reported.
+    """
     timings: dict[str, float] = {}
     try:
         sources = load_project(ctx.project, timings, _progress)
@@ -114,9 +118,12 @@ def validate(ctx: Context, files: tuple[Path, ...]) -> None:
         raise click.ClickException(f"syntax error, nothing loaded:\n{exc}") from exc
     report = check(sources, timings, _progress)
     click.echo(report.text())
+    quality = check_quality(sources, timings, _progress)
+    click.echo("\n" + quality.text())
     click.echo(f"{len(sources.data)} data triples; load {timings['load']:.2f} s, "
-               f"validate {timings['validate']:.2f} s", err=True)
-    if not report.conforms:
+               f"validate {timings['validate']:.2f} s, checks {timings['checks']:.2f} s",
+               err=True)
+    if not (report.conforms and quality.conforms):
         sys.exit(1)
 
 
@@ -135,6 +142,9 @@ def build_command(ctx: Context) -> None:
             raise click.ClickException("validation failed, store unchanged") from exc
     for name, count in result.triples.items():
         click.echo(f"{count:>8} triples  {name}")
+    if result.quality.warnings:
+        click.echo(f"quality checks: {len(result.quality.warnings)} warning(s); "
+                   "`kg validate` lists them", err=True)
     click.echo(" ".join(f"{step} {t:.2f} s" for step, t in result.timings.items()), err=True)
     click.echo(f"built {ctx.location}", err=True)
 

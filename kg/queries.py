@@ -36,6 +36,11 @@ def sparql_files(folder: str, package: str = "kg") -> dict[str, str]:
     }
 
 
+def header(text: str, key: str) -> str:
+    """A `# key: value` header of a SPARQL file ("" if absent)."""
+    return _header(text, key)
+
+
 def title_of(text: str, default: str = "") -> str:
     """The `# title:` header of a SPARQL file."""
     return _header(text, "title") or default

@@ -17,6 +17,7 @@ class Section:
     name: str
     title: str
     result: QueryResult
+    text: str = ""  # the SPARQL that made the table
 
 
 def report_queries() -> dict[str, str]:
@@ -32,5 +33,5 @@ def data_report(store: Store) -> list[Section]:
     """Every report query run on the store."""
     sections = []
     for name, text in report_queries().items():
-        sections.append(Section(name, title_of(text, name), store.query(text)))
+        sections.append(Section(name, title_of(text, name), store.query(text), text))
     return sections

@@ -93,3 +93,11 @@ def copy_project(project: Project, dest: Path) -> Project:
         for f in (project.root / folder).glob("*.ttl"):
             write(dest / folder / f.name, f.read_text(encoding="utf-8"))
     return Project(dest)
+
+
+def make_app(store: Store, **config: object):
+    """A test app over `store`; rate limits off unless a test sets them (it tests them)."""
+    from web import create_app
+
+    return create_app({"TESTING": True, "RATE_LIMIT": "", "SPARQL_RATE_LIMIT": "", **config},
+                      store=store)

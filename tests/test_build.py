@@ -18,7 +18,7 @@ def test_build_reports_triples_and_timings(built) -> None:
     _, result = built
     assert set(result.triples) == set(Graphs.ALL)
     assert result.triples[Graphs.DATA] > 1000
-    assert set(result.timings) == {"load", "validate", "infer", "store"}
+    assert set(result.timings) == {"load", "validate", "checks", "infer", "store"}
 
 
 def test_mechanism_closure_is_materialised(store) -> None:

@@ -47,6 +47,11 @@ def test_build_then_stats(runner, tmp_path: Path) -> None:
     assert stats.exit_code == 0, stats.output
     assert "Entities per class" in stats.output
     assert "Claim" in stats.output
+    for title in ("Claims per evidence level", "Claims per curation status",
+                  "Records per curation status", "Remedies and claims per kind of remedy",
+                  "Claims per condition", "Sources per claim"):
+        assert title in stats.output, title
+    assert "rkg:FromSeed" in stats.output and "rkg:CuratorAdded" in stats.output
 
 
 def test_query_by_name_file_stdin_and_text(runner, disk_store: Path, tmp_path: Path) -> None:

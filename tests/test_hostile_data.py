@@ -14,8 +14,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from kg.build import build
 from kg.formats import RDF_FORMATS
 from kg.store import OxigraphStore
-from tests.conftest import copy_project, write
-from web import create_app
+from tests.conftest import copy_project, make_app, write
 
 LABEL = """<script>alert("x")</script> O'Brien & "Sons" <!-- </script>"""
 ODD = "tab\there\nline two\x7f del \x85 nel \u2028 ls \U0001F600 back\\slash \"q\" 'a'"
@@ -51,7 +50,7 @@ def hostile(project, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(hostile):
-    return create_app({"TESTING": True}, store=hostile).test_client()
+    return make_app(hostile).test_client()
 
 
 @pytest.mark.parametrize("path", ["/id/remedy/hostile", "/id/source/hostile",

@@ -11,6 +11,7 @@ from rdflib import Graph, URIRef
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS
 from kg.namespaces import ID
 from kg.queries import canned_queries
+from kg.stats import data_report
 from tests.isomorphism import same_graph
 from web import create_app
 
@@ -74,6 +75,18 @@ def test_remedy_page_lists_its_conditions_with_evidence(client) -> None:
     assert "The traditional view" in html and "The biomedical view" in html
 
 
+def test_remedy_page_lists_the_interactions_that_name_it(client) -> None:
+    # Ginkgo has no claim: its page still shows the interaction with anticoagulants.
+    html = _html(client, "/id/remedy/ginkgo")
+    assert 'href="/id/warning/ginkgo-anticoagulants"' in html
+    assert "Ginkgo with anticoagulants or a bleeding disorder" in html and ">relative</a>" in html
+    warfarin = _html(client, "/id/remedy/warfarin")
+    for slug in ("ginkgo-anticoagulants", "st-johns-wort-anticoagulants",
+                 "fish-oil-anticoagulants"):
+        assert f'href="/id/warning/{slug}"' in warfarin, slug
+    assert 'id="interactions"' not in _html(client, "/id/remedy/acupuncture")
+
+
 def test_condition_page_ranks_remedies_by_evidence(client) -> None:
     html = _html(client, "/id/condition/restless-legs-syndrome")
     assert 'href="/id/claim/acupuncture--restless-legs-syndrome"' in html
@@ -109,6 +122,23 @@ def test_home_links_questions_types_and_void(client) -> None:
 def test_question_pages(client, name: str) -> None:
     html = _html(client, f"/questions/{name}")
     assert "<table" in html and "The SPARQL behind this page" in html
+
+
+def test_data_report_page(client, store) -> None:
+    assert 'href="/report"' in _html(client, "/")
+    html = _html(client, "/report")
+    for section in data_report(store):
+        assert f'id="{section.name}"' in html and section.title in html
+    assert html.count("The SPARQL behind this table") == len(data_report(store))
+    # The page shows the store's own counts, not numbers of its own.
+    for cls in ("Claim", "Remedy", "Acupoint"):
+        count = store.query("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a "
+                            f"<https://w3id.org/remedy-kg/ontology#{cls}> }}").rows[0][0]
+        assert f'<a href="/ontology#{cls}">{cls}</a></td><td>{int(count)}</td>' in html, cls
+    for level in ("high", "moderate", "low", "very low"):
+        assert f">{level}</a></td>" in html
+    assert "added by a curator, awaiting review" in html and "from the seed page" in html
+    assert 'id="sources-per-claim"' in html and "Acupuncture for Restless Legs Syndrome" in html
 
 
 def test_browse_and_ontology(client) -> None:
@@ -315,7 +345,7 @@ def test_every_setting_is_documented_in_the_readme(project) -> None:
 @pytest.mark.parametrize("path", [
     "/", CLAIM, f"{CLAIM}.ttl", "/sparql", "/sparql?query=ASK{}", "/downloads",
     "/downloads/remedy-kg.nt", "/api/search?q=acu", "/api/search", "/id/remedy/none",
-    "/.well-known/void", "/static/css/site.css",
+    "/.well-known/void", "/static/css/site.css", "/report",
 ])
 def test_security_headers_on_every_response(client, path: str) -> None:
     from web.security import HEADERS

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, Response, abort, request
 from flask_limiter import Limit, Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from web.errors import error_response
 
@@ -36,6 +37,13 @@ def init_app(app: Flask) -> Limiter:
         for name, exempt in (("RATE_LIMIT", _static_file), ("SPARQL_RATE_LIMIT", _not_a_query))
         if config[name]
     ])
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc: RequestEntityTooLarge) -> Response:
+        return error_response(
+            413, exc.name,
+            f"The request body is larger than the limit of {config['MAX_REQUEST_BYTES']} "
+            "bytes; narrow the query (a SPARQL query this long is rarely what was meant).")
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_requests(exc: RateLimitExceeded) -> Response:

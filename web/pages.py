@@ -9,6 +9,7 @@ from rdflib import URIRef
 
 from kg.namespaces import RKG, Graphs
 from kg.queries import canned_queries
+from kg.stats import data_report, graph_sizes
 from web import entities
 from web.negotiation import ENTITY_SYNTAXES, choose
 from web.page_queries import bound, page_query
@@ -42,6 +43,13 @@ EXTRA_QUERIES = {
 def home() -> str:
     types = list(store.query(page_query("types")).dicts())
     return render_template("pages/home.html", types=types, questions=canned_queries().values())
+
+
+@bp.get("/report")
+def report() -> str:
+    """The data report of `kg stats`, as a page: one table per report query."""
+    sections = [(section, sparql_ui_url(section.text)) for section in data_report(store)]
+    return render_template("pages/report.html", sizes=graph_sizes(store), sections=sections)
 
 
 @bp.get("/browse/<name>")
