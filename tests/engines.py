@@ -110,7 +110,7 @@ class OxigraphServer(Engine):
             if not found:
                 raise EngineUnavailable("no `oxigraph` command: pip install -e '.[test]'")
             binary = Path(found)
-        # Without a server-side limit, a query the client gave up on would keep a core busy.
+        # Its only query limit, server-wide; it does not stop every query promptly (README).
         return [str(binary), "serve", "--location", str(self.folder / "data"),
                 "--bind", f"127.0.0.1:{self.port}", "--timeout-s", str(QUERY_LIMIT_SECONDS)]
 
