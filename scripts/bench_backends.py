@@ -21,11 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.engines
 
+from rdflib import URIRef  # noqa: E402
+
 from kg.build import build  # noqa: E402
 from kg.project import Project  # noqa: E402
 from kg.queries import canned_queries  # noqa: E402
 from kg.store import OxigraphStore, Store  # noqa: E402
-from rdflib import URIRef  # noqa: E402
 from tests.engines import ENGINES, Engine, EngineUnavailable  # noqa: E402
 from web.page_queries import bound  # noqa: E402
 
@@ -71,7 +72,8 @@ def main() -> None:
         try:
             for name, store, _ in backends:
                 loads[name] = build(project, store).timings["store"]
-                medians[name] = {q: median_ms(store, text, args.rounds) for q, text in texts.items()}
+                medians[name] = {q: median_ms(store, text, args.rounds)
+                                 for q, text in texts.items()}
         finally:
             for _, _, engine in backends:
                 if engine is not None:
