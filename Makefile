@@ -21,7 +21,7 @@ run: $(BIN)/kg
 # The whole suite: lint, shapes and quality checks on the data, then unit, route, CLI,
 # live-server and browser tests.
 test: $(BIN)/kg system-deps
-	$(BIN)/ruff check kg web tests
+	$(BIN)/ruff check kg web tests scripts
 	$(BIN)/kg validate
 	$(BIN)/pytest -q
 
