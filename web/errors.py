@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotAcceptable as HTTPNotAcceptable
@@ -11,6 +13,15 @@ from kg.store import QuerySyntaxError, QueryTimeout, StoreError
 from web.negotiation import BadFormat, NotAcceptable
 
 MACHINE_PREFIXES = ("/api/", "/sparql")
+# Errors whose message is all the client needs: status and title per exception class (Flask
+# picks the most specific class, so QueryTimeout wins over its base StoreError).
+PLAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
+    BadFormat: (400, "Bad Request"),
+    QuerySyntaxError: (400, "Query syntax error"),
+    QueryRefused: (400, "Query refused"),
+    QueryTimeout: (503, "Query timeout"),
+    StoreError: (503, "Store unavailable"),
+}
 
 
 def wants_json() -> bool:
@@ -41,28 +52,17 @@ def init_app(app: Flask) -> None:
                 response.headers[key] = original[key]
         return response
 
-    @app.errorhandler(BadFormat)
-    def bad_format(exc: BadFormat) -> Response:
-        return error_response(400, "Bad Request", str(exc))
-
     @app.errorhandler(NotAcceptable)
     def not_acceptable(exc: NotAcceptable) -> Response:
         response = error_response(406, HTTPNotAcceptable.name, str(exc), offered=exc.offered)
         response.headers["Vary"] = "Accept"
         return response
 
-    @app.errorhandler(QuerySyntaxError)
-    def syntax_error(exc: QuerySyntaxError) -> Response:
-        return error_response(400, "Query syntax error", str(exc))
+    for exception, (status, title) in PLAIN_ERRORS.items():
+        app.register_error_handler(exception, _plain(status, title))
 
-    @app.errorhandler(QueryRefused)
-    def query_refused(exc: QueryRefused) -> Response:
-        return error_response(400, "Query refused", str(exc))
 
-    @app.errorhandler(QueryTimeout)
-    def query_timeout(exc: QueryTimeout) -> Response:
-        return error_response(503, "Query timeout", str(exc))
-
-    @app.errorhandler(StoreError)
-    def store_error(exc: StoreError) -> Response:
-        return error_response(503, "Store unavailable", str(exc))
+def _plain(status: int, title: str) -> Callable[[Exception], Response]:
+    def handler(exc: Exception) -> Response:
+        return error_response(status, title, str(exc))
+    return handler
