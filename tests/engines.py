@@ -36,6 +36,7 @@ class Engine:
     """One engine process over one data folder."""
 
     name = "engine"
+    stops_runaways = True  # whether its query limit really stops a query that runs on
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -97,6 +98,7 @@ class Engine:
 
 class OxigraphServer(Engine):
     name = "oxigraph-server"
+    stops_runaways = False  # --timeout-s does not interrupt a blocking aggregate (README)
 
     @property
     def endpoints(self) -> Endpoints:

@@ -15,12 +15,9 @@ import pytest
 from kg.query_guard import READ_ONLY
 from web import create_app
 
-# A filtered cross join of every triple with every other (~9e7 rows) under an aggregate:
-# about 21 s on the embedded store, far past the tests' 1 s limit, and pyoxigraph cannot be
-# interrupted in it, so only killing its process stops it. The filter keeps Virtuoso from
-# counting without joining. Bounded all the same: an engine that cannot stop it (an Oxigraph
-# server, see the README) is not left burning a core for the rest of the run.
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(?b != ?e) }"
+# Three-way cross join of every triple (~8e11 rows) under an aggregate: pyoxigraph cannot
+# be interrupted in it, so only killing its process stops it.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 QUICK = "ASK { ?s ?p ?o }"
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 NO_RATE_LIMITS = {"RATE_LIMIT": "", "SPARQL_RATE_LIMIT": ""}
@@ -160,6 +157,17 @@ def _gone(pid: int, within: float = 5.0) -> bool:
     return False
 
 
+@pytest.fixture
+def restart_if_still_busy(engine):
+    """An engine that cannot stop a runaway query (an Oxigraph server, see the README) would
+    burn a core for the rest of the run: restart it on the same data and port afterwards."""
+    yield
+    if engine is not None and not engine.stops_runaways:
+        engine.stop()
+        engine.start()
+
+
+@pytest.mark.usefixtures("restart_if_still_busy")
 def test_a_runaway_query_is_stopped_and_the_next_is_served(client, store) -> None:
     assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
     before = _worker_pids()
@@ -177,6 +185,7 @@ def test_a_runaway_query_is_stopped_and_the_next_is_served(client, store) -> Non
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.usefixtures("restart_if_still_busy")
 def test_queries_beyond_the_concurrency_cap_get_503_with_retry_after(app) -> None:
     slow = threading.Thread(target=lambda: app.test_client().get(
         "/sparql", query_string={"query": RUNAWAY}))
