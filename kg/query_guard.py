@@ -8,7 +8,7 @@ query with rdflib's SPARQL parser, whatever the backend, never with a regex on t
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,13 +45,15 @@ class QueryFacts:
 
 def check_query(
     text: str,
-    graph_names: Collection[str],
+    graph_names: Callable[[], Collection[str]],
     default_graph_uris: Sequence[str] = (),
     named_graph_uris: Sequence[str] = (),
 ) -> QueryFacts:
     """Refuse updates, SERVICE and datasets naming graphs the store does not hold.
 
     Raises QueryRefused for what is not allowed and QuerySyntaxError for what does not parse.
+    `graph_names` is asked only when the query names graphs: on a remote engine it is a
+    round trip, which most queries need not pay.
     """
     facts = query_facts(text)
     if facts.has_service:
@@ -61,11 +63,14 @@ def check_query(
               [("FROM NAMED", iri) for iri in facts.from_named_graphs] + \
               [("default-graph-uri", iri) for iri in default_graph_uris] + \
               [("named-graph-uri", iri) for iri in named_graph_uris]
-    unknown = [(how, iri) for how, iri in dataset if iri not in graph_names]
+    if not dataset:
+        return facts
+    held = graph_names()
+    unknown = [(how, iri) for how, iri in dataset if iri not in held]
     if unknown:
         named = ", ".join(f"{how} <{iri}>" for how, iri in unknown)
         raise QueryRefused(f"{named}: only this store's graphs can be named ("
-                           + ", ".join(sorted(graph_names)) + "); nothing is fetched.")
+                           + ", ".join(sorted(held)) + "); nothing is fetched.")
     return facts
 
 

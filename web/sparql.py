@@ -49,7 +49,7 @@ def endpoint() -> Response | str:
     query, default_graphs, named_graphs = _protocol_request()
     if query is None or (request.method == "GET" and _prefers_html()):
         return _no_query() if query is None else _ui()
-    check_query(query, store.graph_names(), default_graphs, named_graphs)
+    check_query(query, store.graph_names, default_graphs, named_graphs)
     answer = runner.run(query, default_graphs, named_graphs)
     result = answer.result
     syntax = _result_syntax(result)
