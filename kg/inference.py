@@ -15,17 +15,31 @@ def rules() -> dict[str, str]:
     return sparql_files("rules")
 
 
+# The rule that derives each claim's evidence level; validation runs it too, so that the shapes
+# can compare the stored level with the derived one before anything is built.
+EVIDENCE_LEVEL_RULE = "evidence-level"
+
+
 def infer(*graphs: Graph) -> Graph:
     """The triples the rules derive from the given graphs, minus those already asserted.
 
     Each rule's pattern uses property paths (`+`), so one pass computes the full closure.
     """
+    return _run(list(rules().values()), graphs)
+
+
+def derive_evidence_levels(*graphs: Graph) -> Graph:
+    """Only the evidence-level rule's triples (starting and derived level of each claim)."""
+    return _run([rules()[EVIDENCE_LEVEL_RULE]], graphs)
+
+
+def _run(texts: list[str], graphs: tuple[Graph, ...]) -> Graph:
     scratch = ox.Store()
     for graph in graphs:
         scratch.load(graph.serialize(format="nt11", encoding="utf-8"),
                      format=ox.RdfFormat.N_TRIPLES)
     inferred = new_graph()
-    for text in rules().values():
+    for text in texts:
         for t in scratch.query(text):
             triple = (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
             if ox.Quad(t.subject, t.predicate, t.object) not in scratch:

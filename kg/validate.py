@@ -10,6 +10,7 @@ from rdflib import BNode, Graph
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from kg.inference import derive_evidence_levels
 from kg.namespaces import SH
 from kg.results import short_form
 
@@ -71,7 +72,14 @@ def _shape_name(r: Violation) -> str:
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph) -> ValidationReport:
-    """Validate `data` against `shapes`, with the ontology's class hierarchy in view."""
+    """Validate `data` against `shapes`, with the ontology's class hierarchy in view.
+
+    The derived evidence levels (kg/rules/evidence-level.rq) are added first, so the shapes can
+    hold each claim's stored level to the derivation.
+    """
+    derived = derive_evidence_levels(ontology, data)
+    if len(derived):
+        data = data + derived
     _conforms, results_graph, _text = shacl_validate(
         data,
         shacl_graph=shapes,

@@ -1,0 +1,199 @@
+"""Turn the checked study list ``../shared/reference/studies.tsv`` into study records.
+
+Each row is a study or guideline whose identifiers were read on a public record (``seen_at``).
+The output, ``data/studies-reference.ttl``, is generated: edit the list or this module and run
+``python -m kg.reference``. What the seed page said of its studies, and directions read again
+where the list has none, live in ``data/studies.ttl``, which adds to these records by IRI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+
+from kg.namespaces import ID, RKG
+
+STUDY = Namespace(ID + "study/")
+SOURCE = Namespace(ID + "source/")
+STUDIES_FILE = "studies.tsv"
+REQUIRED = (
+    "key", "bears_on", "authors", "title", "venue", "year", "volume_pages", "doi", "pmid",
+    "pmcid", "registration", "design", "participants", "population", "intervention",
+    "comparator", "outcome", "direction", "finding", "seen_at", "note",
+)
+
+# Defined in data/sources.ttl: the list itself, cited by every record it yields.
+LIST_SOURCE = SOURCE["shared-reference-studies"]
+
+# The studies the seed page names keep the IRIs they had before the list existed, so links to
+# them go on working; data/studies.ttl records what the seed said of each.
+SEED_IRIS: dict[str, str] = {
+    "cui-2008-cochrane-acupuncture-rls": "cochrane-2008-acupuncture-rls",
+    "huang-2021-acupuncture-rls-meta-analysis":
+        "annals-palliative-medicine-meta-analysis-acupuncture-rls",
+    "raissi-2017-acupuncture-gabapentin-rls": "acupuncture-gabapentin-single-blind-rct",
+    "rls-acupoint-injection-case-report-wiley": "acupoint-injection-case-reports",
+    "tang-2024-frontiers-acupuncture-rls-petct-fmri-protocol":
+        "acupuncture-rls-pet-ct-fmri-trial-protocol-2024",
+    "chen-2024-acupuncture-hemodialysis-rls-rct": "hemodialysis-electroacupuncture-trials",
+}
+
+# Rows that record a search which found nothing: there is no study to import.
+GAP_PREFIX = "gap-"
+
+# The design column in the list's words -> our design class; first match wins.
+DESIGNS: list[tuple[re.Pattern[str], URIRef]] = [
+    (re.compile(r"^(systematic review / )?(network )?meta-analysis|^systematic review / meta"),
+     RKG.MetaAnalysis),
+    (re.compile(r"^systematic review"), RKG.SystematicReview),
+    (re.compile(r"^guideline"), RKG.Guideline),
+    (re.compile(r"^drug safety communication"), RKG.RegulatoryCommunication),
+    (re.compile(r"^trial protocol"), RKG.TrialProtocol),
+    (re.compile(r"non-randomi[sz]ed|^pilot controlled crossover"), RKG.ClinicalTrial),
+    (re.compile(r"rct|randomi[sz]ed"), RKG.RandomizedControlledTrial),
+    (re.compile(r"^cohort|case-control"), RKG.ObservationalStudy),
+    (re.compile(r"^case series"), RKG.CaseSeries),
+    (re.compile(r"^case report"), RKG.CaseReport),
+]
+
+# Venues the seed page already names are its sources (data/sources.ttl), not new ones.
+SEED_VENUES: dict[str, str] = {"Annals of Palliative Medicine": "annals-of-palliative-medicine"}
+
+# A review starts at the level of what it included: trials unless the list says otherwise.
+REVIEW_OF: dict[str, URIRef] = {
+    "bent-2005-ginkgo-bleeding-case-review": RKG.CaseReport,
+    "mannel-2004-st-johns-wort-interactions-review": RKG.ClinicalTrial,
+}
+
+DIRECTIONS = {
+    "benefit": RKG.Benefit,
+    "no clear difference": RKG.NoClearDifference,
+    "harm": RKG.Harm,
+    "inconclusive": RKG.Inconclusive,
+    "not reported": RKG.NoResultsYet,
+    "": RKG.ResultNotSeen,  # the list says so: read the record again before stating one
+}
+
+_PEOPLE = re.compile(r"(\d[\d,]*)\s*(?:patients|participants)")
+_AFTER_SEMICOLON = re.compile(r";\s*(\d[\d,]*)$")
+_LEADING = re.compile(r"^(\d[\d,]*)(?:\s*\(|$)")
+
+
+class StudyListError(ValueError):
+    """The study list is malformed; the message names the file and line."""
+
+
+def study_iri(key: str) -> URIRef:
+    """The IRI of the record made from the row with this key."""
+    return STUDY[SEED_IRIS.get(key, key)]
+
+
+def participants(text: str) -> int | None:
+    """The number of people the row says took part, when it says one plainly."""
+    if "planned" in text:
+        return None
+    for pattern in (_PEOPLE, _AFTER_SEMICOLON, _LEADING):
+        match = pattern.search(text)
+        if match:
+            return int(match.group(1).replace(",", ""))
+    return None
+
+
+def design_class(design: str) -> URIRef | None:
+    lowered = design.lower()
+    for pattern, cls in DESIGNS:
+        if pattern.search(lowered):
+            return cls
+    return None
+
+
+def _year(text: str) -> str | None:
+    match = re.match(r"^(\d{4})", text)
+    return match.group(1) if match else None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _citation(row: dict[str, str]) -> str:
+    parts = [row["authors"], row["title"].rstrip(".") + ".", row["venue"]]
+    tail = " ".join(p for p in (row["year"], row["volume_pages"]) if p)
+    text = " ".join(p for p in parts if p)
+    return f"{text} {tail}".strip() + "."
+
+
+def add_studies(graph: Graph, rows: Iterable[tuple[int, dict[str, str]]], path: Path) -> Graph:
+    """Add one rkg:Study per row of the list (gaps skipped) and the venues they appeared in."""
+    for line, row in rows:
+        key = row["key"]
+        if not key:
+            raise StudyListError(f"{path}:{line}: the key is required")
+        if key.startswith(GAP_PREFIX):
+            continue
+        if not row["title"] and key not in SEED_IRIS:
+            # Seen only as a secondary summary, with no title, venue or identifier: nothing a
+            # reader could check, so no record (the seed's own reports are kept in studies.ttl).
+            continue
+        cls = design_class(row["design"])
+        if cls is None:
+            raise StudyListError(f"{path}:{line}: unknown design {row['design']!r} for {key}")
+        direction = row["direction"]
+        if direction not in DIRECTIONS:
+            raise StudyListError(f"{path}:{line}: unknown direction {direction!r} for {key}")
+        _add_study(graph, row, cls)
+    return graph
+
+
+def _add_study(graph: Graph, row: dict[str, str], cls: URIRef) -> None:
+    study = study_iri(row["key"])
+    en = lambda text: Literal(text, lang="en")  # noqa: E731
+    graph.add((study, RDF.type, cls))
+    year = _year(row["year"])
+    if row["title"]:
+        title = row["title"].rstrip(".")
+        graph.add((study, RDFS.label, en(title + (f" ({year})" if year else ""))))
+        graph.add((study, DCTERMS.title, en(title)))
+        graph.add((study, DCTERMS.bibliographicCitation, en(_citation(row))))
+    if row["authors"]:
+        graph.add((study, RKG.authors, Literal(row["authors"])))
+    if year:
+        graph.add((study, RKG.year, Literal(year, datatype=XSD.gYear)))
+    if row["volume_pages"]:
+        graph.add((study, RKG.volumePages, Literal(row["volume_pages"])))
+    if row["venue"] in SEED_VENUES:
+        graph.add((study, RKG.publishedIn, SOURCE[SEED_VENUES[row["venue"]]]))
+    elif row["venue"]:
+        venue = SOURCE["venue-" + _slug(row["venue"])]
+        graph.add((study, RKG.publishedIn, venue))
+        graph.add((venue, RDF.type, RKG.Source))
+        graph.add((venue, RDFS.label, en(row["venue"])))
+        graph.add((venue, RKG.curationStatus, RKG.FromReference))
+        graph.add((venue, DCTERMS.source, LIST_SOURCE))
+    graph.add((study, RKG.designNote, en(row["design"])))
+    if cls in (RKG.SystematicReview, RKG.MetaAnalysis):
+        graph.add((study, RKG.reviewOf, REVIEW_OF.get(row["key"], RKG.RandomizedControlledTrial)))
+    graph.add((study, RKG.direction, DIRECTIONS[row["direction"]]))
+    for column, prop in (("doi", RKG.doi), ("pmid", RKG.pmid), ("pmcid", RKG.pmcid),
+                         ("registration", RKG.registration)):
+        if row[column]:
+            graph.add((study, prop, Literal(row[column])))
+    count = participants(row["participants"])
+    if count is not None:
+        graph.add((study, RKG.participants, Literal(count, datatype=XSD.nonNegativeInteger)))
+    for column, prop in (("participants", RKG.participantsNote),
+                         ("population", RKG.populationNote),
+                         ("intervention", RKG.interventionNote),
+                         ("comparator", RKG.comparator), ("outcome", RKG.outcomeNote),
+                         ("finding", RKG.finding), ("note", RKG.curationNote)):
+        if row[column]:
+            graph.add((study, prop, en(row[column])))
+    for address in re.split(r"\s*;\s*", row["seen_at"]):
+        if address.startswith(("http://", "https://")):
+            graph.add((study, RKG.seenAt, URIRef(address)))
+    graph.add((study, RKG.curationStatus, RKG.FromReference))
+    graph.add((study, DCTERMS.source, LIST_SOURCE))
