@@ -1,12 +1,14 @@
 """The read-only guard: what a public query may do, decided on the parsed query.
 
 Every engine we serve from runs `SERVICE` (an outbound HTTP call) and some fetch `FROM <url>`,
-so the guard refuses both, and any update, before the query reaches a store. It reads the
+so the guard refuses SERVICE and any update before the query reaches a store, and hands the
+store a dataset in which every graph it does not hold is swapped for an empty one. It reads the
 query with rdflib's SPARQL parser, whatever the backend, never with a regex on the text.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -43,39 +45,82 @@ class QueryFacts:
     has_service: bool
 
 
+# A graph name no store holds: a graph the query names that the store lacks is swapped for it,
+# so it reads as empty (as SPARQL has it) and no engine ever tries to fetch the name.
+EMPTY_GRAPH = "urn:x-remedy-kg:empty"
+# A scheme, then no character that RFC 3987 leaves out of an IRI.
+ABSOLUTE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|\\^`]*$')
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query the guard let through, with the dataset to run it on.
+
+    Empty graph lists mean the union of the store's graphs (the query names none); otherwise
+    they are the dataset the query or the protocol names, to be passed as protocol parameters.
+    """
+
+    facts: QueryFacts
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    unheld: tuple[str, ...] = ()  # graphs named that the store does not hold, read as empty
+
+    @property
+    def form(self) -> str:
+        return self.facts.form
+
+
 def check_query(
     text: str,
     graph_names: Callable[[], Collection[str]],
     default_graph_uris: Sequence[str] = (),
     named_graph_uris: Sequence[str] = (),
-) -> QueryFacts:
-    """Refuse updates, SERVICE and datasets naming graphs the store does not hold.
+    base_iri: str | None = None,
+) -> CheckedQuery:
+    """Refuse updates and SERVICE; read graphs the store does not hold as empty graphs.
 
     Raises QueryRefused for what is not allowed and QuerySyntaxError for what does not parse.
-    `graph_names` is asked only when the query names graphs: on a remote engine it is a
-    round trip, which most queries need not pay.
+    `base_iri` resolves relative IRIs (in FROM clauses too). `graph_names` is asked only when
+    the query names graphs: on a remote engine it is a round trip, which most queries need not
+    pay.
     """
-    facts = query_facts(text)
+    facts = query_facts(text, base_iri)
     if facts.has_service:
         raise QueryRefused("SERVICE is not allowed: this endpoint does not call other "
                            "endpoints (federated queries are refused in every form).")
-    dataset = [("FROM", iri) for iri in facts.from_graphs] + \
-              [("FROM NAMED", iri) for iri in facts.from_named_graphs] + \
-              [("default-graph-uri", iri) for iri in default_graph_uris] + \
-              [("named-graph-uri", iri) for iri in named_graph_uris]
-    if not dataset:
-        return facts
-    held = graph_names()
-    unknown = [(how, iri) for how, iri in dataset if iri not in held]
-    if unknown:
-        named = ", ".join(f"{how} <{iri}>" for how, iri in unknown)
-        raise QueryRefused(f"{named}: only this store's graphs can be named ("
-                           + ", ".join(sorted(held)) + "); nothing is fetched.")
-    return facts
+    for how, iris in (("default-graph-uri", default_graph_uris),
+                      ("named-graph-uri", named_graph_uris)):
+        for iri in iris:
+            if not ABSOLUTE_IRI.match(iri):
+                raise QueryRefused(f"{how} {iri!r} is not an absolute IRI.")
+    protocol = bool(default_graph_uris or named_graph_uris)
+    if protocol:  # the protocol's dataset overrides the query's FROM clauses
+        defaults, named = list(default_graph_uris), list(named_graph_uris)
+    else:
+        defaults, named = list(facts.from_graphs), list(facts.from_named_graphs)
+    if not defaults and not named:
+        return CheckedQuery(facts)
+    held = set(graph_names())
+    unheld = tuple(dict.fromkeys(iri for iri in defaults + named if iri not in held))
+    # Hand the store the whole dataset, every unheld graph swapped for the empty one: as
+    # protocol parameters it overrides the query's FROM, so no name reaches a loader (and
+    # the embedded store, which otherwise answers over the union, honours FROM).
+    swapped_defaults = _swap(defaults, held)
+    swapped_named = _swap(named, held)
+    if not protocol:
+        # FROM without FROM NAMED means no named graphs, and the reverse an empty default
+        # graph; an empty list here would mean "all graphs" to the store.
+        swapped_defaults = swapped_defaults or (EMPTY_GRAPH,)
+        swapped_named = swapped_named or (EMPTY_GRAPH,)
+    return CheckedQuery(facts, swapped_defaults, swapped_named, unheld)
+
+
+def _swap(iris: list[str], held: set[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(iri if iri in held else EMPTY_GRAPH for iri in iris))
 
 
 @lru_cache(maxsize=512)
-def query_facts(text: str) -> QueryFacts:
+def query_facts(text: str, base_iri: str | None = None) -> QueryFacts:
     """Parse once per distinct text: rdflib's parser is slow, and clients repeat queries."""
     try:
         with _PARSER:
@@ -90,7 +135,7 @@ def query_facts(text: str) -> QueryFacts:
                                f"found {_found(exc)}") from None
     prologue, query = parsed[0], parsed[1]
     try:
-        resolved = translatePrologue(prologue, None)
+        resolved = translatePrologue(prologue, base_iri)
         graphs: dict[str, list[str]] = {"default": [], "named": []}
         # CompValue.get resolves values and is lax about missing keys; ask the dict itself.
         for clause in dict.get(query, "datasetClause") or ():

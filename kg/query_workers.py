@@ -67,6 +67,7 @@ class QueryRequest:
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
     max_rows: int = 10_000
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ class Answer:
 def answer(store: Store, request: QueryRequest, timeout: float | None = None) -> Answer:
     """Run a request on a store in this process (the workers, and engines that stop queries)."""
     result = store.query(request.sparql, default_graph_uris=request.default_graph_uris,
-                         named_graph_uris=request.named_graph_uris, timeout=timeout)
+                         named_graph_uris=request.named_graph_uris, timeout=timeout,
+                         base_iri=request.base_iri)
     return Answer(*capped(result, request.max_rows))
 
 

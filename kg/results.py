@@ -51,6 +51,9 @@ class QueryResult:
             raise ValueError(f"a {self.form} result is not a graph: use a results format")
         if syntax.name == "tsv":
             return self._tsv().encode("utf-8")
+        if syntax.name == "csv" and self.form == "ASK":
+            # SPARQL's CSV covers SELECT only; ASK as one column, as Jena writes it.
+            return f"_askResult\r\n{'true' if self.boolean else 'false'}\r\n".encode()
         return self._rdflib_result().serialize(format=syntax.name) or b""
 
     def _rdflib_result(self) -> Result:

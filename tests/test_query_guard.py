@@ -1,4 +1,5 @@
-"""The read-only guard, on the parsed query: updates, SERVICE and foreign graphs are refused."""
+"""The read-only guard, on the parsed query: updates and SERVICE are refused; graphs the store
+lacks are read as empty graphs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.queries import canned_queries
-from kg.query_guard import READ_ONLY, QueryRefused, check_query
+from kg.query_guard import EMPTY_GRAPH, READ_ONLY, QueryRefused, check_query
 from kg.store import QuerySyntaxError
 
 DATA = "https://w3id.org/remedy-kg/graph/data"
@@ -73,34 +74,55 @@ def test_the_word_service_in_data_is_not_a_service() -> None:
 
 
 @pytest.mark.parametrize("query, named", [
-    ("SELECT * FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }",
-     "FROM <http://127.0.0.1:9/x.ttl>"),
+    ("SELECT * FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }", "http://127.0.0.1:9/x.ttl"),
     ("SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }",
-     "FROM NAMED <file:///etc/passwd>"),
-    ("PREFIX ex: <http://127.0.0.1:9/> ASK FROM ex:data { ?s ?p ?o }",
-     "FROM <http://127.0.0.1:9/data>"),
-    ("BASE <http://127.0.0.1:9/> ASK FROM <data> { ?s ?p ?o }", "FROM <http://127.0.0.1:9/data>"),
-    (f"ASK FROM <{DATA}> FROM <{DATA}/staging> {{ ?s ?p ?o }}", f"FROM <{DATA}/staging>"),
+     "file:///etc/passwd"),
+    ("PREFIX ex: <http://127.0.0.1:9/> ASK FROM ex:data { ?s ?p ?o }", "http://127.0.0.1:9/data"),
+    ("BASE <http://127.0.0.1:9/> ASK FROM <data> { ?s ?p ?o }", "http://127.0.0.1:9/data"),
+    (f"ASK FROM <{DATA}> FROM <{DATA}/staging> {{ ?s ?p ?o }}", f"{DATA}/staging"),
 ])
-def test_from_naming_a_graph_the_store_lacks_is_refused(query: str, named: str) -> None:
-    with pytest.raises(QueryRefused) as refused:
-        check_query(query, lambda: GRAPHS)
-    assert named in str(refused.value) and DATA in str(refused.value)
+def test_a_graph_the_store_lacks_is_swapped_for_an_empty_one(query: str, named: str) -> None:
+    # SPARQL reads a graph it cannot get as empty; the name never reaches the store.
+    checked = check_query(query, lambda: GRAPHS)
+    assert checked.unheld == (named,)
+    dataset = checked.default_graph_uris + checked.named_graph_uris
+    assert named not in dataset and EMPTY_GRAPH in dataset
+    assert set(dataset) <= {*GRAPHS, EMPTY_GRAPH}
 
 
-def test_from_naming_the_stores_graphs_is_allowed() -> None:
-    facts = check_query(f"PREFIX g: <https://w3id.org/remedy-kg/graph/> "
-                        f"SELECT * FROM g:data FROM NAMED <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}",
-                        lambda: GRAPHS)
-    assert facts.from_graphs == (DATA,) and facts.from_named_graphs == (ONTOLOGY,)
+def test_from_without_from_named_names_no_graphs_and_the_reverse() -> None:
+    only_from = check_query("ASK FROM <http://x/> { ?s ?p ?o }", lambda: GRAPHS)
+    assert only_from.default_graph_uris == (EMPTY_GRAPH,) == only_from.named_graph_uris
+    only_named = check_query(f"ASK FROM NAMED <{DATA}> {{ ?s ?p ?o }}", lambda: GRAPHS)
+    assert only_named.default_graph_uris == (EMPTY_GRAPH,)
+    assert only_named.named_graph_uris == (DATA,)
+
+
+def test_from_naming_the_stores_graphs_is_passed_on() -> None:
+    checked = check_query(f"PREFIX g: <https://w3id.org/remedy-kg/graph/> "
+                          f"SELECT * FROM g:data FROM NAMED <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}",
+                          lambda: GRAPHS)
+    assert checked.facts.from_graphs == (DATA,) and checked.facts.from_named_graphs == (ONTOLOGY,)
+    assert (checked.default_graph_uris, checked.named_graph_uris) == ((DATA,), (ONTOLOGY,))
+    assert checked.unheld == ()
 
 
 def test_protocol_graph_parameters_are_checked_too() -> None:
-    assert check_query("ASK {}", lambda: GRAPHS, [DATA], [ONTOLOGY]).form == "ASK"
-    with pytest.raises(QueryRefused, match="default-graph-uri <http://127.0.0.1:9/>"):
-        check_query("ASK {}", lambda: GRAPHS, ["http://127.0.0.1:9/"])
-    with pytest.raises(QueryRefused, match="named-graph-uri <file:///etc/hosts>"):
-        check_query("ASK {}", lambda: GRAPHS, (), ["file:///etc/hosts"])
+    checked = check_query("ASK {}", lambda: GRAPHS, [DATA], [ONTOLOGY])
+    assert checked.form == "ASK" and checked.default_graph_uris == (DATA,)
+    outside = check_query("ASK {}", lambda: GRAPHS, ["http://127.0.0.1:9/"])
+    assert outside.default_graph_uris == (EMPTY_GRAPH,)
+    outside = check_query("ASK {}", lambda: GRAPHS, (), ["file:///etc/hosts"])
+    assert outside.named_graph_uris == (EMPTY_GRAPH,) and outside.unheld == ("file:///etc/hosts",)
+    # The protocol's dataset overrides the query's FROM.
+    over = check_query(f"ASK FROM <{DATA}> {{}}", lambda: GRAPHS, ["http://x/"])
+    assert over.default_graph_uris == (EMPTY_GRAPH,)
+
+
+def test_relative_iris_in_from_resolve_against_the_base() -> None:
+    checked = check_query("ASK FROM <graph/data> { ?s ?p ?o }", lambda: GRAPHS,
+                          base_iri="https://w3id.org/remedy-kg/")
+    assert checked.default_graph_uris == (DATA,) and checked.unheld == ()
 
 
 @pytest.mark.parametrize("query", [

@@ -46,8 +46,11 @@ class Store(ABC):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; raises QuerySyntaxError when it does not parse.
+
+        `base_iri` resolves the query's relative IRIs (`<x>`), as a BASE before it would.
 
         `timeout` (seconds) is honoured by backends whose `stops_queries` is true, which raise
         QueryTimeout when it passes; the others ignore it and their callers must stop the query

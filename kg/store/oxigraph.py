@@ -82,9 +82,12 @@ class OxigraphStore(Store):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         # pyoxigraph has no query time limit, so `timeout` is not honoured (stops_queries).
         options: dict[str, object] = {}
+        if base_iri:
+            options["base_iri"] = base_iri
         if default_graph_uris:
             options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
         else:

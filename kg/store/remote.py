@@ -127,8 +127,13 @@ class RemoteStore(Store):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
-        _check_syntax(sparql)
+        _check_syntax(sparql, base_iri)
+        if base_iri and not _declares_base(sparql):
+            # Engines take no base with a query: a BASE before it resolves the same. Virtuoso
+            # refuses a second BASE, so a query with its own keeps just that one.
+            sparql = f"BASE <{base_iri}>\n{sparql}"
         served = None if default_graph_uris and named_graph_uris else self._served_graphs()
         # Like the embedded store, the default graph is the union of our graphs (Virtuoso's
         # would include its system graphs, Oxigraph's is the empty unnamed graph).
@@ -289,12 +294,27 @@ class RemoteStore(Store):
         return rows
 
 
-def _check_syntax(sparql: str) -> None:
+# The prologue: comments, PREFIX and BASE declarations (IRIs hold no '>' and no spaces).
+_PROLOGUE_ITEM = re.compile(r"\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>\s]*>|(BASE)\s*<[^>\s]*>",
+                            re.IGNORECASE)
+
+
+def _declares_base(sparql: str) -> bool:
+    """Whether the query's prologue has a BASE of its own."""
+    position = 0
+    while match := _PROLOGUE_ITEM.match(sparql, position):
+        if match.group(1):
+            return True
+        position = match.end()
+    return False
+
+
+def _check_syntax(sparql: str, base_iri: str | None = None) -> None:
     """Parse with the embedded store's parser: the same messages on every backend, and engines
     only ever see standard SPARQL 1.1. Nothing is evaluated: the store is empty and results lazy.
     """
     try:
-        ox.Store().query(sparql)
+        ox.Store().query(sparql, base_iri=base_iri)
     except SyntaxError as exc:
         raise QuerySyntaxError(str(exc)) from exc
     except (OSError, RuntimeError, ValueError):
