@@ -50,10 +50,24 @@ def engine(request: pytest.FixtureRequest,
 
 
 @pytest.fixture(scope="session")
-def built(project: Project, engine: Engine | None) -> Iterator[tuple[Store, BuildResult]]:
-    """The shipped data, built once into the backend under test (read-only use in tests)."""
-    store = OxigraphStore(None) if engine is None else engine.store()
+def embedded_built(project: Project) -> Iterator[tuple[Store, BuildResult]]:
+    """The shipped data in an in-memory embedded store, for tests where the engine does not
+    matter (the `embedded` run of `built` shares it)."""
+    store = OxigraphStore(None)
     result = build(project, store)
+    yield store, result
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def built(request: pytest.FixtureRequest,
+          engine: Engine | None) -> Iterator[tuple[Store, BuildResult]]:
+    """The shipped data, built once into the backend under test (read-only use in tests)."""
+    if engine is None:
+        yield request.getfixturevalue("embedded_built")
+        return
+    store = engine.store()
+    result = build(request.getfixturevalue("project"), store)
     yield store, result
     store.close()
 
@@ -76,9 +90,32 @@ def disk_store(project: Project, engine: Engine | None, built: tuple[Store, Buil
     return path
 
 
+@pytest.fixture(scope="session")
+def embedded_store(embedded_built: tuple[Store, BuildResult]) -> Store:
+    return embedded_built[0]
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def app(store: Store):
+    """The app over the store under test (every engine); a test file may override it."""
+    return make_app(store)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def embedded_client(embedded_store: Store):
+    """A client of an app over the embedded store: for what no engine changes (negotiation,
+    templates, protocol parsing), run once rather than once per engine."""
+    return make_app(embedded_store).test_client()
 
 
 def write(path: Path, text: str) -> Path:

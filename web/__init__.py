@@ -29,9 +29,9 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
     errors.init_app(app)
     security.init_app(app)
 
-    from web import api, downloads, openapi, pages, sparql
+    from web import api, downloads, openapi, pages, search, sparql
 
-    for module in (pages, sparql, downloads, api, openapi):
+    for module in (pages, search, sparql, downloads, api, openapi):
         app.register_blueprint(module.bp)
     limits.init_app(app)
 

@@ -1,38 +1,19 @@
-"""The JSON API: label search for the home page's autocomplete."""
+"""The JSON API: label search for the search boxes' autocomplete."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
-from rdflib import Literal
+from flask import Blueprint, Response, jsonify
 
-from web.page_queries import bound
-from web.store import store
-from web.urls import local_path
+from web.search import matches, search_limit, search_text
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-MAX_QUERY_LENGTH = 100
 
 
 @bp.get("/search")
 def search() -> Response:
-    q = request.args.get("q", "").strip()
-    if not q:
-        abort(400, description="Give a search text: /api/search?q=acu")
-    if len(q) > MAX_QUERY_LENGTH:
-        abort(400, description=f"The search text is longer than {MAX_QUERY_LENGTH} characters.")
-    try:
-        limit = int(request.args.get("limit", current_app.config["SEARCH_LIMIT"]))
-    except ValueError:
-        abort(400, description="limit must be a whole number.")
-    if not 1 <= limit <= 100:
-        abort(400, description="limit must be between 1 and 100.")
-    rows = list(store.query(bound("search", q=Literal(q))).dicts())[:limit]
+    q = search_text()
     return jsonify({
         "query": q,
-        "results": [
-            {"iri": str(r["entity"]), "label": str(r["name"]), "type": str(r.get("type", "")),
-             "url": local_path(r["entity"])}
-            for r in rows
-        ],
+        "results": [{"iri": str(m.iri), "label": m.label, "type": m.type, "url": m.url}
+                    for m in matches(q, search_limit())],
     })

@@ -13,7 +13,7 @@ from kg.formats import RDF_FORMATS, RdfSyntax
 from kg.namespaces import PREFIXES, Graphs
 from web.descriptions import void_description
 from web.entities import serialize
-from web.negotiation import ENTITY_SYNTAXES
+from web.negotiation import choose, content_type, rdf_offers, respond
 from web.page_queries import page_query
 from web.store import store
 from web.urls import local_path
@@ -55,25 +55,23 @@ def download(part: str, extension: str) -> Response:
     if part not in PARTS or syntax is None or (part != "remedy-kg" and syntax.quads):
         abort(404, description=f"There is no download called {part}.{extension}; "
                                "see /downloads for the list.")
-    return send_file(_dump_path(part, syntax), mimetype=syntax.media_type,
-                     download_name=f"{part}.{extension}", as_attachment=False)
+    # An attachment: a browser saves the 150 MB dump rather than trying to display it.
+    return send_file(_dump_path(part, syntax), mimetype=content_type(syntax.media_type),
+                     download_name=f"{part}.{extension}", as_attachment=True)
 
 
 @bp.get("/context.jsonld")
 def context() -> Response:
     body = json.dumps({"@context": PREFIXES}, indent=2)
-    return Response(body, content_type="application/ld+json")
+    return Response(body, content_type=content_type("application/ld+json"))
 
 
 @bp.get("/.well-known/void")
 def void() -> Response:
+    offer = choose(rdf_offers())
+    assert isinstance(offer.syntax, RdfSyntax)
     graph = void_description(store, request.host_url, current_app.config["DATA_LICENSE"])
-    offers = [f.media_type for f in ENTITY_SYNTAXES.values()]
-    best = request.accept_mimetypes.best_match(offers) or "text/turtle"
-    syntax = next(f for f in ENTITY_SYNTAXES.values() if f.media_type == best)
-    response = Response(serialize(graph, syntax), content_type=syntax.media_type)
-    response.headers["Vary"] = "Accept"
-    return response
+    return respond(serialize(graph, offer.syntax), offer)
 
 
 @bp.get("/sitemap.xml")

@@ -1,4 +1,8 @@
-"""Error responses: the site's layout for people, JSON for the API and the endpoint."""
+"""The one error path: every error, of any route, as a page in the site's layout or as JSON.
+
+Which one is chosen as every other representation is (web.negotiation): the API and the
+endpoint answer machines, so JSON; elsewhere JSON when the client ranks it over HTML.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,10 @@ from collections.abc import Callable
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.exceptions import NotAcceptable as HTTPNotAcceptable
 
 from kg.query_guard import QueryRefused
 from kg.store import QuerySyntaxError, QueryTimeout, StoreError
-from web.negotiation import BadFormat, NotAcceptable
+from web.negotiation import BadFormat, NotAcceptable, prefers_json
 
 MACHINE_PREFIXES = ("/api/", "/sparql")
 # Errors whose message is all the client needs: status and title per exception class (Flask
@@ -25,10 +28,7 @@ PLAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
 
 
 def wants_json() -> bool:
-    if request.path.startswith(MACHINE_PREFIXES):
-        return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
+    return request.path.startswith(MACHINE_PREFIXES) or prefers_json()
 
 
 def error_response(status: int, title: str, message: str, **extra: object) -> Response:
@@ -54,7 +54,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(NotAcceptable)
     def not_acceptable(exc: NotAcceptable) -> Response:
-        response = error_response(406, HTTPNotAcceptable.name, str(exc), offered=exc.offered)
+        response = error_response(406, "Not Acceptable", str(exc), offered=exc.offered)
         response.headers["Vary"] = "Accept"
         return response
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 from rdflib import URIRef
 
+from kg.formats import RdfSyntax
 from kg.namespaces import RKG, Graphs
 from kg.queries import canned_queries
 from kg.stats import data_report, graph_sizes
 from web import entities
-from web.negotiation import ENTITY_SYNTAXES, choose
+from web.negotiation import ENTITY_SYNTAXES, HTML_OFFER, choose, entity_offers, respond
 from web.page_queries import bound, page_query
 from web.store import store
 from web.urls import entity_format_url, entity_iri, sparql_ui_url
@@ -91,10 +92,10 @@ def entity(family: str, slug: str) -> Response | str:
     iri = entity_iri(family, slug)
     if iri is None or not entities.exists(store, iri):
         abort(404, description=f"There is no {family} called {slug!r} in this dataset.")
-    choice = choose(request, extension)
-    if choice.syntax is not None:
-        body = entities.serialize(entities.description(store, iri), choice.syntax)
-        return _rdf_response(body, choice.syntax.media_type, iri, vary=extension is None)
+    offer = choose(entity_offers(), suffix=extension)
+    if isinstance(offer.syntax, RdfSyntax):
+        body = entities.serialize(entities.description(store, iri), offer.syntax)
+        return _with_links(respond(body, offer, vary=extension is None), iri)
     return _entity_page(iri)
 
 
@@ -124,7 +125,7 @@ def _entity_page(iri: URIRef) -> Response:
         alternates=_alternates(iri),
         schema_jsonld=entities.schema_org_jsonld(page.graph, iri),
     )
-    return _with_links(Response(html, mimetype="text/html"), iri, vary=True)
+    return _with_links(respond(html, HTML_OFFER), iri)
 
 
 def entities_query_text(iri: URIRef) -> str:
@@ -136,33 +137,23 @@ def _alternates(iri: URIRef) -> list[tuple[str, str, str]]:
             for f in ENTITY_SYNTAXES.values()]
 
 
-def _with_links(response: Response, iri: URIRef, *, vary: bool) -> Response:
+def _with_links(response: Response, iri: URIRef) -> Response:
     response.headers["Link"] = ", ".join(
         f'<{url}>; rel="alternate"; type="{media}"' for _, media, url in _alternates(iri))
-    if vary:
-        response.headers["Vary"] = "Accept"
     return response
-
-
-def _rdf_response(body: bytes, media_type: str, iri: URIRef, *, vary: bool) -> Response:
-    charset = "" if media_type == "application/rdf+xml" else "; charset=utf-8"
-    return _with_links(Response(body, content_type=media_type + charset), iri, vary=vary)
 
 
 @bp.get("/ontology")
 def ontology() -> Response | str:
-    choice = choose(request)
-    if choice.syntax is not None:
+    offer = choose(entity_offers())
+    if isinstance(offer.syntax, RdfSyntax):
         buffer = BytesIO()
-        store.dump(buffer, choice.syntax, graph=Graphs.ONTOLOGY)
-        response = Response(buffer.getvalue(), content_type=choice.syntax.media_type)
-        response.headers["Vary"] = "Accept"
-        return response
+        store.dump(buffer, offer.syntax, graph=Graphs.ONTOLOGY)
+        return respond(buffer.getvalue(), offer)
     vocabulary = entities.vocabulary_labels(store)
     terms = sorted(((iri.split("#", 1)[1], label, comment)
                     for iri, (label, comment) in vocabulary.items() if iri.startswith(str(RKG))),
                    key=lambda t: (not t[0][0].isupper(), t[0].lower()))
-    response = Response(render_template("pages/ontology.html", terms=terms,
-                                        turtle_url=url_for("pages.ontology", format="turtle")))
-    response.headers["Vary"] = "Accept"
-    return response
+    return respond(render_template("pages/ontology.html", terms=terms,
+                                   turtle_url=url_for("pages.ontology", format="turtle")),
+                   HTML_OFFER)

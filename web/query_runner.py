@@ -34,14 +34,14 @@ class QueryRunner:
             WorkerPool(lambda: StoreSource.of(store), max_concurrent)
 
     def run(self, sparql: str, default_graph_uris: Sequence[str] = (),
-            named_graph_uris: Sequence[str] = ()) -> Answer:
+            named_graph_uris: Sequence[str] = (), base_iri: str | None = None) -> Answer:
         """Raises ServiceUnavailable when every slot stays taken, QueryTimeout at the limit."""
         if not self._slots.acquire(timeout=self.queue_wait):
             raise ServiceUnavailable(
                 f"{self.max_concurrent} queries are already running, the most this endpoint "
                 f"runs at once; try again shortly.", retry_after=max(1, round(self.queue_wait)))
         request = QueryRequest(sparql, tuple(default_graph_uris), tuple(named_graph_uris),
-                               self.max_rows)
+                               self.max_rows, base_iri)
         try:
             if self._pool is None:
                 return answer(self.store, request, timeout=self.timeout)

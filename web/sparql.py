@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from werkzeug.datastructures import MIMEAccept
+from urllib.parse import parse_qsl
 
-from kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfSyntax, ResultsSyntax
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from kg.formats import RdfSyntax, ResultsSyntax
 from kg.namespaces import PREFIXES
 from kg.queries import canned_queries
 from kg.query_guard import READ_ONLY, check_query
-from kg.results import QueryResult
 from web import descriptions, limits
 from web.entities import serialize
+from web.negotiation import (
+    FORM_CONTENT_TYPE,
+    HTML_OFFER,
+    accepted,
+    choose,
+    rdf_offers,
+    respond,
+    results_offers,
+)
 from web.query_runner import runner
 from web.store import store
 
 bp = Blueprint("sparql", __name__)
 
-GRAPH_SYNTAXES = {n: f for n, f in RDF_FORMATS.items() if not f.quads}
-# Names that common clients put in ?format= (SPARQLWrapper sends its return format there).
-FORMAT_ALIASES = {
-    "graph": {"xml": "rdfxml", "rdf": "rdfxml", "n3": "turtle", "ttl": "turtle",
-              "json-ld": "jsonld", "json": "jsonld", "nt": "ntriples"},
-    "results": {"srj": "json", "srx": "xml"},
-}
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 QUERY_CONTENT_TYPE = "application/sparql-query"
 UPDATE_CONTENT_TYPE = "application/sparql-update"
 TRUNCATED_HEADER = "X-Result-Truncated"
@@ -46,37 +48,47 @@ def cors(response: Response) -> Response:
 def endpoint() -> Response | str:
     if request.method == "OPTIONS":
         return Response(status=204)
-    query, default_graphs, named_graphs = _protocol_request()
-    if query is None or (request.method == "GET" and _prefers_html()):
-        return _no_query() if query is None else _ui()
-    check_query(query, store.graph_names, default_graphs, named_graphs)
-    answer = runner.run(query, default_graphs, named_graphs)
+    query, params = _protocol_request()
+    if query is None or (request.method != "POST" and _prefers_html(params)):
+        return _no_query(params) if query is None else _ui()
+    base = current_app.config["BASE_IRI"]
+    checked = check_query(query, store.graph_names, params.getlist("default-graph-uri"),
+                          params.getlist("named-graph-uri"), base_iri=base)
+    answer = runner.run(query, checked.default_graph_uris, checked.named_graph_uris,
+                        base_iri=base)
     result = answer.result
-    syntax = _result_syntax(result)
-    body = serialize(result.graph, syntax) if result.is_graph else result.serialize(syntax)
-    response = Response(body, content_type=_content_type(syntax))
-    response.headers["Vary"] = "Accept"
+    offer = choose(rdf_offers() if result.is_graph else results_offers(), params=params)
+    if result.is_graph:
+        assert isinstance(offer.syntax, RdfSyntax)
+        body = serialize(result.graph, offer.syntax)
+    else:
+        assert isinstance(offer.syntax, ResultsSyntax)
+        body = result.serialize(offer.syntax)
+    response = respond(body, offer)
     response.headers[ROW_LIMIT_HEADER] = str(runner.max_rows)
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
     return response
 
 
-def _protocol_request() -> tuple[str | None, list[str], list[str]]:
-    """The query and dataset of a GET, a form POST or a direct POST."""
-    if request.method == "GET":
-        params = request.args
+def _protocol_request() -> tuple[str | None, MultiDict[str, str]]:
+    """The query and the other parameters of a GET (or HEAD), a form POST or a direct POST."""
+    if request.method != "POST":
+        params = _utf8_params(request.query_string, "query string")
     else:
         content_type = (request.mimetype or "").lower()
         if content_type == FORM_CONTENT_TYPE:
-            params = request.form
+            params = _utf8_params(request.get_data(), "form body")
+            for key, value in _utf8_params(request.query_string, "query string").items(multi=True):
+                if key not in ("query", "update"):
+                    params.add(key, value)
         elif content_type == QUERY_CONTENT_TYPE:
-            params = request.args
+            params = _utf8_params(request.query_string, "query string")
             try:
                 text = request.get_data().decode("utf-8")
             except UnicodeDecodeError:
                 abort(400, description="The query body is not UTF-8.")
-            return text, params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+            return text, params
         elif content_type == UPDATE_CONTENT_TYPE:
             abort(400, description=READ_ONLY)
         else:
@@ -91,31 +103,40 @@ def _protocol_request() -> tuple[str | None, list[str], list[str]]:
     query = queries[0] if queries else None
     if query is not None and not query.strip():
         abort(400, description="The query parameter is empty.")
-    return query, params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    return query, params
 
 
-def _prefers_html() -> bool:
+def _utf8_params(raw: bytes, where: str) -> MultiDict[str, str]:
+    """URL-encoded parameters, decoded strictly: werkzeug would replace bytes that are not
+    UTF-8 with U+FFFD and run a query nobody sent."""
+    try:
+        text = raw.decode("utf-8")
+        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        abort(400, description=f"The {where} is not UTF-8: percent-encode the query's UTF-8 "
+                               "bytes.")
+    return MultiDict(pairs)
+
+
+def _prefers_html(params: MultiDict[str, str]) -> bool:
     """A browser following a permalink: open the query in the UI instead of running it."""
-    if request.args.get("format"):
+    if params.get("format"):
         return False
-    offers = ["text/html", *(f.media_type for f in RESULTS_FORMATS.values())]
-    accept = request.accept_mimetypes
+    offers = ["text/html", *(o.media_type for o in results_offers())]
+    accept = accepted()
     # Only an explicit text/html counts: SPARQL clients that send */* want results.
     explicit = any(value == "text/html" for value, _ in accept)
     return explicit and accept.best_match(offers) == "text/html"
 
 
-def _no_query() -> Response | str:
-    accept: MIMEAccept = request.accept_mimetypes
-    offers = ["text/html", *(f.media_type for f in GRAPH_SYNTAXES.values())]
-    best = accept.best_match(offers) if accept else "text/html"
-    if best == "text/html":
+def _no_query(params: MultiDict[str, str]) -> Response | str:
+    offer = choose([HTML_OFFER, *rdf_offers()], params=params)
+    if offer.is_html:
         return _ui()
-    syntax = next((f for f in GRAPH_SYNTAXES.values() if f.media_type == best),
-                  GRAPH_SYNTAXES["turtle"])
+    assert isinstance(offer.syntax, RdfSyntax)
     graph = descriptions.service_description(request.base_url,
                                              limits.described(current_app.config))
-    return Response(serialize(graph, syntax), content_type=_content_type(syntax))
+    return respond(serialize(graph, offer.syntax), offer)
 
 
 def _ui() -> str:
@@ -130,31 +151,3 @@ def _ui() -> str:
     }
     return render_template("sparql/ui.html", config=config, examples=examples,
                            prefixes=PREFIXES, limits=limits.described(current_app.config))
-
-
-def _result_syntax(result: QueryResult) -> ResultsSyntax | RdfSyntax:
-    table: dict[str, ResultsSyntax] | dict[str, RdfSyntax]
-    table = GRAPH_SYNTAXES if result.is_graph else RESULTS_FORMATS
-    name = request.args.get("format")
-    if name is not None:
-        name = FORMAT_ALIASES["graph" if result.is_graph else "results"].get(name, name)
-        if name not in table:
-            abort(400, description=f"Unknown format {name!r} for a {result.form} query; "
-                                   f"choose one of: {', '.join(table)}.")
-        return table[name]
-    accept = request.accept_mimetypes
-    if not accept or accept.best == "*/*":
-        return next(iter(table.values()))
-    offers = {f.media_type: f for f in table.values()}
-    offers.update({alias: f for f in table.values() for alias in f.aliases})
-    best = accept.best_match(list(offers))
-    if best is None:
-        abort(406, description=f"A {result.form} result is offered as: "
-                               + ", ".join(f.media_type for f in table.values()) + ".")
-    return offers[best]
-
-
-def _content_type(syntax: ResultsSyntax | RdfSyntax) -> str:
-    if syntax.media_type.endswith("xml"):
-        return syntax.media_type
-    return syntax.media_type + "; charset=utf-8"
