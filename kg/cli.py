@@ -54,8 +54,12 @@ def _remember(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 def engine_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--endpoint and friends: run the command on a remote SPARQL engine instead of --store."""
+    """--store, --endpoint and friends: which store or remote SPARQL engine the command uses."""
     options = [
+        # Also after the sub-command (`kg serve --store DIR`), where people type it.
+        click.option("--store", "store_location", expose_value=False, callback=_remember,
+                     help="Store folder, :memory:, or a SPARQL endpoint URL (as before the "
+                          "sub-command)."),
         click.option("--endpoint", envvar="KG_ENDPOINT", expose_value=False, callback=_remember,
                      help="SPARQL query endpoint of a remote engine, used instead of --store "
                           "(default: $KG_ENDPOINT). Credentials: $KG_ENDPOINT_USER and "

@@ -11,6 +11,7 @@ from rdflib import Graph
 
 from kg.cli import main
 from tests.conftest import FIXTURES, write
+from web.store import get_store_of
 
 
 def _run(runner, *args: str, input: str | None = None):
@@ -94,3 +95,21 @@ def test_commands_on_an_unbuilt_store_say_to_build(runner, tmp_path: Path) -> No
     result = _run(runner, "--store", str(tmp_path / "none"), "stats")
     assert result.exit_code == 1
     assert "kg build" in result.output
+
+
+def test_store_is_accepted_after_the_sub_command(runner, monkeypatch, tmp_path: Path) -> None:
+    served = {}
+
+    def fake_serve(app, **options) -> None:  # waitress would block; record what it was given
+        served.update(options, store=get_store_of(app))
+
+    monkeypatch.setattr("waitress.serve", fake_serve)
+    result = _run(runner, "serve", "--store", ":memory:", "--port", "5099")
+    assert result.exit_code == 0, result.output
+    assert "serving :memory: on http://127.0.0.1:5099/" in result.output
+    assert served["port"] == 5099 and served["store"].count() == 0
+    # After the sub-command it wins over the group's (or $KG_STORE's) choice.
+    missing = tmp_path / "no-store-here"
+    result = _run(runner, "--store", str(missing), "query", "--store", ":memory:",
+                  "ASK { ?s ?p ?o }")
+    assert result.exit_code == 0 and result.output.strip() == "false", result.output

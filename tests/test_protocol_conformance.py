@@ -241,3 +241,21 @@ def test_the_search_page_without_matches_or_text(embedded_client) -> None:
     assert embedded_client.get("/search").status_code == 200
     too_long = embedded_client.get("/search", query_string={"q": "x" * 101})
     assert too_long.status_code == 400 and too_long.mimetype == "text/html"
+
+
+# -- downloads and the icon
+
+def test_downloads_are_attachments_with_their_file_name(embedded_client) -> None:
+    for name in ("remedy-kg.ttl", "remedy-kg.nq", "ontology.rdf"):
+        response = embedded_client.get(f"/downloads/{name}")
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
+        response.close()
+
+
+def test_a_favicon_at_the_root_and_in_every_page(embedded_client) -> None:
+    icon = embedded_client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert icon.data.startswith(b"<svg")
+    home = embedded_client.get("/").get_data(as_text=True)
+    assert re.search(r'<link rel="icon" type="image/svg\+xml" href="/static/favicon.svg">', home)

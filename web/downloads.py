@@ -7,7 +7,16 @@ import tempfile
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+)
 
 from kg.formats import RDF_FORMATS, RdfSyntax
 from kg.namespaces import PREFIXES, Graphs
@@ -58,6 +67,14 @@ def download(part: str, extension: str) -> Response:
     # An attachment: a browser saves the 150 MB dump rather than trying to display it.
     return send_file(_dump_path(part, syntax), mimetype=content_type(syntax.media_type),
                      download_name=f"{part}.{extension}", as_attachment=True)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    # Browsers ask for /favicon.ico on pages without an icon link (a download, a JSON answer).
+    assert current_app.static_folder is not None
+    return send_from_directory(current_app.static_folder, "favicon.svg",
+                               mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.get("/context.jsonld")
