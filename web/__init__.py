@@ -38,8 +38,10 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
     @app.context_processor
     def site() -> dict[str, Any]:
         from web import urls
+        from web.columns import columns
 
         return {"site_name": app.config["SITE_NAME"], "data_license": app.config["DATA_LICENSE"],
+                "result_columns": columns,
                 "prefixes": PREFIXES, "urls": urls, "RKG": RKG, "SKOS": SKOS,
                 "DCTERMS": DCTERMS, "RDFS": RDFS, "SCHEMA": SCHEMA}
 

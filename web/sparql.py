@@ -24,6 +24,7 @@ from web.negotiation import (
 )
 from web.query_runner import runner
 from web.store import store
+from web.urls import local_bases
 
 bp = Blueprint("sparql", __name__)
 
@@ -148,6 +149,7 @@ def _ui() -> str:
         "examples": examples,
         "query": request.args.get("query", ""),
         "timeoutSeconds": current_app.config["QUERY_TIMEOUT"],
+        "localBases": local_bases(),
     }
     return render_template("sparql/ui.html", config=config, examples=examples,
                            prefixes=PREFIXES, limits=limits.described(current_app.config))

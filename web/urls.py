@@ -41,6 +41,12 @@ def local_path(iri: Node) -> str | None:
     return url_for("pages.entity", family=family, slug=slug)
 
 
+def local_bases() -> dict[str, str]:
+    """IRI prefixes this server serves, and the local path of each (for the query UI)."""
+    return {f"{base_iri()}id/": url_for("pages.home") + "id/",
+            str(RKG): url_for("pages.ontology") + "#"}
+
+
 def entity_format_url(iri: URIRef, extension: str) -> str:
     path = local_path(iri)
     assert path is not None

@@ -10,6 +10,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.namespaces import RKG, SCHEMA
+from web.columns import words
 from web.urls import local_path
 
 
@@ -47,8 +48,10 @@ class PageGraph:
         if str(node) in self.vocabulary:
             return self.vocabulary[str(node)][0]
         if isinstance(node, URIRef):
-            # No label in the data: the IRI's last segment reads better than the whole IRI.
-            return str(node).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            # No label in the data (an outside term such as schema:TraditionalChinese): the
+            # IRI's last segment, in words, reads better than the whole IRI.
+            return words(str(node).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1],
+                         sentence_case=False)
         return "(unnamed)"
 
     def link(self, node: Node) -> Link:

@@ -7,7 +7,8 @@
  *
  *   {"endpoint": "/sparql", "prefixes": {"rkg": "<namespace IRI>"},
  *    "examples": [{"name": "...", "title": "...", "query": "..."}],
- *    "query": "initial query or empty", "timeoutSeconds": 10}
+ *    "query": "initial query or empty", "timeoutSeconds": 10,
+ *    "localBases": {"<IRI prefix>": "<local path serving it>"}}
  *
  * Written for a strict CSP (script-src 'self', connect-src 'self'): no inline code,
  * no eval, and no request to any host but this one (Yasgui's endpoint catalogue and
@@ -48,6 +49,7 @@
       examples: examples,
       query: typeof raw.query === "string" ? raw.query : "",
       timeoutSeconds: timeout > 0 ? timeout : null,
+      localBases: raw.localBases && typeof raw.localBases === "object" ? raw.localBases : {},
     };
   }
 
@@ -160,6 +162,58 @@
     }
   }
 
+  // Result tables link IRIs to themselves, and ours (https://w3id.org/...) resolve only
+  // online: point those links at this server's own pages instead, whenever Yasr renders.
+  // localBases maps an IRI prefix to the local path that serves it.
+  function localiseResultLinks(root, bases) {
+    var prefixes = Object.keys(bases || {}).sort(function (a, b) {
+      return b.length - a.length;
+    });
+    if (!prefixes.length || typeof MutationObserver !== "function") return;
+    function localise() {
+      Array.prototype.forEach.call(root.querySelectorAll("a[href]"), function (a) {
+        var href = a.getAttribute("href");
+        for (var i = 0; i < prefixes.length; i++) {
+          if (href.indexOf(prefixes[i]) === 0) {
+            a.setAttribute("href", bases[prefixes[i]] + href.slice(prefixes[i].length));
+            a.removeAttribute("target");
+            a.setAttribute("title", href);
+            return;
+          }
+        }
+      });
+    }
+    new MutationObserver(localise).observe(root, { childList: true, subtree: true });
+    localise();
+  }
+
+  // Yasgui leaves some controls without names and puts its "add tab" button inside the
+  // tab list, where ARIA allows only tabs: name them, and make it a tab (one that adds a
+  // query tab). Run after each render.
+  var NAMES = [
+    [".CodeMirror textarea", "SPARQL query"],
+    ["input.autocomplete", "SPARQL endpoint"],
+    ["select.tableSizer", "Rows per page"],
+  ];
+  function makeAccessible(root) {
+    NAMES.forEach(function (pair) {
+      Array.prototype.forEach.call(root.querySelectorAll(pair[0]), function (el) {
+        if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", pair[1]);
+      });
+    });
+    // (Moving it out would break Yasgui, which inserts new tabs before it.)
+    Array.prototype.forEach.call(root.querySelectorAll("[role=tablist] button:not([role])"),
+      function (b) {
+        b.setAttribute("role", "tab");
+        b.setAttribute("aria-selected", "false");
+      });
+    // The editor scrolls inside its own box (CodeMirror makes it tabindex -1): keyboard
+    // users must be able to reach it.
+    Array.prototype.forEach.call(root.querySelectorAll(".CodeMirror-scroll"), function (el) {
+      if (el.getAttribute("tabindex") !== "0") el.setAttribute("tabindex", "0");
+    });
+  }
+
   function mount() {
     var config = readConfig();
     var el = document.getElementById("yasgui");
@@ -236,6 +290,14 @@
     renderExamples(document.getElementById("query-examples"), config.examples, function (ex) {
       loadIntoEditor(yasgui, ex.query);
     });
+
+    localiseResultLinks(el, config.localBases);
+    makeAccessible(el);
+    if (typeof MutationObserver === "function") {
+      new MutationObserver(function () {
+        makeAccessible(el);
+      }).observe(el, { childList: true, subtree: true });
+    }
 
     window.remedyKgQueryUi = { yasgui: yasgui, config: config };
   }
