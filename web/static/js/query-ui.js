@@ -162,7 +162,7 @@
     }
   }
 
-  // Result tables link IRIs to themselves, and ours (https://w3id.org/...) resolve only
+  // Result tables link IRIs to themselves, and ours (under the w3id.org base) resolve only
   // online: point those links at this server's own pages instead, whenever Yasr renders.
   // localBases maps an IRI prefix to the local path that serves it.
   function localiseResultLinks(root, bases) {
