@@ -231,6 +231,39 @@ def export(ctx: Context, fmt: str, out: Path | None) -> None:
     click.echo(f"wrote {out}", err=True)
 
 
+@main.command("safety")
+@engine_options
+@click.argument("condition")
+@click.option("--outcome", default="", help="The outcome you care about (slug or IRI).")
+@click.option("--situation", multiple=True,
+              help="A population you belong to (slug or IRI), e.g. anticoagulated-patients; "
+                   "repeat for several.")
+@click.option("--taking", multiple=True,
+              help="A medicine you take (slug or IRI), e.g. warfarin; repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sparql"]), default="text",
+              show_default=True, help="sparql prints the one query that answers, bound.")
+@pass_context
+def safety_command(ctx: Context, condition: str, outcome: str, situation: tuple[str, ...],
+                   taking: tuple[str, ...], fmt: str) -> None:
+    """"Is it safe for me?": the remedies for CONDITION (a slug such as restless-legs-syndrome,
+    or its IRI), with the warnings and interactions that apply to your situation and why."""
+    import json
+
+    from kg import safety
+
+    with ctx.open(read_only=True) as store:
+        try:
+            q = safety.question(safety.options(store), condition, outcome, situation, taking)
+        except safety.SafetyInputError as exc:
+            raise click.UsageError(str(exc)) from exc
+        if fmt == "sparql":
+            click.echo(safety.query_text(q))
+            return
+        answer = safety.answer(store, q)
+    click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if fmt == "json"
+               else safety.as_text(answer))
+
+
 @main.command()
 @engine_options
 @pass_context

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -66,19 +67,24 @@ def canned_query(name: str) -> CannedQuery:
 _IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 
 
-def bind(text: str, **values: Node) -> str:
+def bind(text: str, **values: Node | Sequence[Node]) -> str:
     """Bind `VALUES ?name { UNDEF }` placeholders to terms.
 
-    Terms are written in their N-Triples form after checking them, so a value can
-    never change the query's structure; an unknown placeholder is an error.
+    A value is one term or a sequence of terms (one row each; an empty sequence gives no row,
+    so the group that holds the placeholder matches nothing). Terms are written in their
+    N-Triples form after checking them, so a value can never change the query's structure;
+    an unknown placeholder is an error.
     """
-    for name, term in values.items():
+    for name, value in values.items():
         placeholder = f"VALUES ?{name} {{ UNDEF }}"
         if placeholder not in text:
             raise KeyError(f"the query has no placeholder {placeholder!r}")
-        if isinstance(term, URIRef) and any(ch in _IRI_FORBIDDEN for ch in str(term)):
-            raise ValueError(f"not a valid IRI: {str(term)!r}")
-        if not isinstance(term, URIRef | Literal):
-            raise TypeError(f"can only bind IRIs and literals, not {type(term).__name__}")
-        text = text.replace(placeholder, f"VALUES ?{name} {{ {term.n3()} }}")
+        terms = [value] if isinstance(value, Node) else list(value)
+        for term in terms:
+            if isinstance(term, URIRef) and any(ch in _IRI_FORBIDDEN for ch in str(term)):
+                raise ValueError(f"not a valid IRI: {str(term)!r}")
+            if not isinstance(term, URIRef | Literal):
+                raise TypeError(f"can only bind IRIs and literals, not {type(term).__name__}")
+        rows = " ".join(term.n3() for term in terms)
+        text = text.replace(placeholder, f"VALUES ?{name} {{ {rows} }}")
     return text

@@ -29,9 +29,9 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
     errors.init_app(app)
     security.init_app(app)
 
-    from web import api, downloads, openapi, pages, sparql
+    from web import api, downloads, evidence_map, openapi, pages, safety, sparql
 
-    for module in (pages, sparql, downloads, api, openapi):
+    for module in (pages, sparql, downloads, api, openapi, safety, evidence_map):
         app.register_blueprint(module.bp)
     limits.init_app(app)
 
