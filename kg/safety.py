@@ -137,7 +137,14 @@ def query_text(q: Question) -> str:
     }
     if q.outcome is not None:
         values["outcome"] = URIRef(q.outcome.iri)
-    return bind(answer_query("safety"), **values)
+    return bind(runnable(answer_query("safety")), **values)
+
+
+def runnable(text: str) -> str:
+    """The query without its comment lines (its title kept): the text that runs and that the
+    query UI opens, short enough for a link; kg/answers/*.rq keep the comments."""
+    return "\n".join(line for line in text.splitlines()
+                     if not line.lstrip().startswith("#") or line.startswith("# title:")) + "\n"
 
 
 # ---------------------------------------------------------------- the answer

@@ -200,6 +200,18 @@ def test_one_query_answers_and_the_query_ui_runs_it(client, store) -> None:
     assert len(results.get_json()["results"]["bindings"]) == len(store.query(text).rows)
 
 
+def test_a_query_too_long_for_a_link_is_shown_to_copy(embedded_client) -> None:
+    page = embedded_client.get("/safety").get_data(as_text=True)
+    every = re.findall(r'name="situation" value="([^"]+)"', page)
+    answer = embedded_client.get("/safety", query_string={"condition": RLS, "situation": every,
+                                                          "taking": "warfarin"})
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert 'class="sparql-link"' not in body
+    assert "The query is too long to open by link" in body
+    assert "VALUES ?situation {" in htmllib.unescape(body)
+
+
 def test_the_form_offers_the_graphs_populations_and_medicines(client, store) -> None:
     page = client.get("/safety").get_data(as_text=True)
     assert '<form class="safety-form" method="get"' in page
@@ -253,9 +265,11 @@ def test_values_are_bound_never_spliced(embedded_client) -> None:
         bind(text, condition=URIRef(BASE + "id/condition/x> } ?s ?p ?o {"))
     answer = _answer(embedded_client, condition=RLS, situation=[ANTICOAGULATED],
                      taking="warfarin")
-    # Outside the VALUES blocks the answer's query is the file's, word for word.
+    # Outside the VALUES blocks the answer's query is the file's (less its comments), word for
+    # word.
     strip = re.compile(r"VALUES \?\w+ \{[^}]*\}")
-    assert strip.sub("", answer["query"]) == strip.sub("", text)
+    assert strip.sub("", answer["query"]) == strip.sub("", safety.runnable(text))
+    assert answer["query"].startswith("# title: Is it safe for me?")
 
 
 def test_openapi_describes_the_safety_api(embedded_client) -> None:

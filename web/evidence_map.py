@@ -17,7 +17,7 @@ bp = Blueprint("evidence_map", __name__, url_prefix="/evidence-map")
 # Chart geometry, in SVG user units.
 WIDTH, HEIGHT = 720, 440
 LEFT, RIGHT, TOP, BOTTOM = 60, 16, 20, 56
-DOT, GAP = 5, 13
+DOT, GAP = 5, 12
 LEVELS = [(1, "very low"), (2, "low"), (3, "moderate"), (4, "high")]
 
 
@@ -26,7 +26,6 @@ class Dot:
     claim: maps.MapClaim
     x: float
     y: float
-    href: str | None
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ class Chart:
     columns: list[tuple[float, str]]  # x centre, level label
     column_width: float
     rows: list[tuple[float, int]]  # y, number of studies
+    band: float  # the height of one number of studies: marks of a cell stay inside it
     dots: list[Dot]
     plot: tuple[int, int, int, int]  # left, top, right, bottom
 
@@ -66,9 +66,9 @@ def chart(claims: list[maps.MapClaim]) -> Chart:
             in_line = min(per_row, len(group) - line * per_row)
             x = centres[rank] + (pos - (in_line - 1) / 2) * GAP
             y = y_of(n) + (line - (lines - 1) / 2) * min(GAP, band / max(lines, 1))
-            dots.append(Dot(c, x, y, local_path(URIRef(c.iri))))
+            dots.append(Dot(c, x, y))
     return Chart(WIDTH, HEIGHT, [(centres[r], label) for r, label in levels], column_width,
-                 [(y_of(n), n) for n in range(top_count + 1)], dots,
+                 [(y_of(n), n) for n in range(top_count + 1)], band, dots,
                  (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM))
 
 
