@@ -91,7 +91,8 @@ class Question:
     medicines: tuple[Term, ...]
 
 
-def _resolve(value: str, family: str, known: dict[str, Term], what: str, base: str) -> Term:
+def _resolve(value: str, family: str, known: dict[str, Term], what: str, base: str,
+             where: str = "in this graph") -> Term:
     """A slug ("warfarin") or a full IRI of the family, checked against the graph."""
     value = value.strip()
     if not value:
@@ -102,7 +103,7 @@ def _resolve(value: str, family: str, known: dict[str, Term], what: str, base: s
     iri = value if any(value.startswith(p) for p in prefixes) else f"{base}id/{family}/{value}"
     term = known.get(iri) or known.get(iri.replace(base, BASE, 1))
     if term is None:
-        raise SafetyInputError(f"There is no {what} {value!r} in this graph.")
+        raise SafetyInputError(f"There is no {what} {value!r} {where}.")
     return term
 
 
@@ -119,8 +120,8 @@ def question(found: Options, condition: str, outcome: str = "",
     cond = _resolve(condition, "condition", found.conditions, "condition", base)
     out = None
     if outcome.strip():
-        out = _resolve(outcome, "outcome", found.outcomes.get(cond.iri, {}),
-                       f"outcome for {cond.label}", base)
+        out = _resolve(outcome, "outcome", found.outcomes.get(cond.iri, {}), "outcome", base,
+                       f"among the outcomes of the claims for {cond.label}")
     sits = tuple(dict.fromkeys(_resolve(s, "population", found.populations, "situation", base)
                                for s in situations))
     meds = tuple(dict.fromkeys(_resolve(m, "remedy", found.medicines, "medicine", base)
