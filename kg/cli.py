@@ -246,6 +246,26 @@ def stats(ctx: Context) -> None:
 
 
 @main.command()
+@click.option("--triples", type=click.IntRange(1000), required=True,
+              help="About how many data triples to write (at least 1,000).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Project folder to create: data/ gets the synthetic files, ontology/ and "
+                   "shapes/ a copy of this project's.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="The same seed and size give the same files.")
+@pass_context
+def synth(ctx: Context, triples: int, out: Path, seed: int) -> None:
+    """Write a synthetic graph in our ontology that passes the shapes, for benchmarks."""
+    from kg.synth import synthesize_project
+
+    if (out / "data").exists() and any((out / "data").iterdir()):
+        raise click.ClickException(f"{out / 'data'} is not empty: pick a new --out folder")
+    files, count = synthesize_project(ctx.project, out, triples, seed)
+    click.echo(f"wrote {count} data triples in {len(files)} files to {out / 'data'}; build "
+               f"with: kg --project {out} --store {out / 'store'} build", err=True)
+
+
+@main.command()
 @engine_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
