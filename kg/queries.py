@@ -95,6 +95,6 @@ def bind(text: str, **values: Node) -> str:
         # Strings and IRIs are matched first and kept, so "?q" inside a bound literal or an
         # IRI is never taken for the variable.
         variable = re.compile(_KEPT + rf"|[?$]{re.escape(name)}(?![\w\u00B7\u0300-\u036F])")
-        tail = variable.sub(lambda m: m.group(0) if m.group(1) else written, tail)
+        tail = variable.sub(lambda m, w=written: m.group(0) if m.group(1) else w, tail)
         text = f"{head}VALUES ?{name} {{ {written} }}{tail}"
     return text
