@@ -129,12 +129,14 @@ def validate(ctx: Context, files: tuple[Path, ...]) -> None:
 
 @main.command("build")
 @engine_options
+@click.option("--force", is_flag=True,
+              help="Build even if the store already holds a build of the same inputs.")
 @pass_context
-def build_command(ctx: Context) -> None:
+def build_command(ctx: Context, force: bool) -> None:
     """Load, validate, infer and write the named graphs to the store (all or nothing)."""
     with ctx.open(read_only=False) as store:
         try:
-            result = build(ctx.project, store, _progress)
+            result = build(ctx.project, store, _progress, force=force)
         except LoadError as exc:
             raise click.ClickException(f"syntax error, store unchanged:\n{exc}") from exc
         except ValidationFailed as exc:
@@ -142,6 +144,10 @@ def build_command(ctx: Context) -> None:
             raise click.ClickException("validation failed, store unchanged") from exc
     for name, count in result.triples.items():
         click.echo(f"{count:>8} triples  {name}")
+    if result.unchanged:
+        click.echo(f"{ctx.location} already holds a build of these inputs (files, rules, "
+                   "checks, build code): nothing to do; --force builds anyway", err=True)
+        return
     if result.quality.warnings:
         click.echo(f"quality checks: {len(result.quality.warnings)} warning(s); "
                    "`kg validate` lists them", err=True)
