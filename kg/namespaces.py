@@ -18,7 +18,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 FAMILIES = (
     "remedy", "condition", "claim", "mechanism", "acupoint", "meridian", "protocol", "study",
     "warning", "adverse-event", "population", "outcome-measure", "source", "combination",
-    "scheme",
+    "scheme", "outcome", "remedy-class",
 )
 
 
@@ -51,6 +51,8 @@ PREFIXES: dict[str, str] = {
     "measure": ID + "outcome-measure/",
     "source": ID + "source/",
     "combination": ID + "combination/",
+    "outcome": ID + "outcome/",
+    "remedy-class": ID + "remedy-class/",
     "schema": str(SCHEMA),
     "skos": str(SKOS),
     "dcterms": str(DCTERMS),

@@ -53,12 +53,38 @@ DESIGNS: list[tuple[re.Pattern[str], URIRef]] = [
     (re.compile(r"^guideline"), RKG.Guideline),
     (re.compile(r"^drug safety communication"), RKG.RegulatoryCommunication),
     (re.compile(r"^trial protocol"), RKG.TrialProtocol),
-    (re.compile(r"non-randomi[sz]ed|^pilot controlled crossover"), RKG.ClinicalTrial),
+    (re.compile(r"non-randomi[sz]ed|^pilot controlled crossover|single-arm"), RKG.ClinicalTrial),
     (re.compile(r"rct|randomi[sz]ed"), RKG.RandomizedControlledTrial),
     (re.compile(r"^cohort|case-control"), RKG.ObservationalStudy),
     (re.compile(r"^case series"), RKG.CaseSeries),
     (re.compile(r"^case report"), RKG.CaseReport),
 ]
+
+# Rows read again on their public record after the list was made: the columns given here replace
+# the list's, and the note says what changed and where it was read. Add a correction here rather
+# than editing the generated file.
+CORRECTIONS: dict[str, dict[str, str]] = {
+    "bauml-acupuncture-dyspnea-lung-cancer-feasibility": {
+        "design": "single-arm pilot trial (feasibility)",
+        "participants": "12",
+        "comparator": "none (before/after)",
+        "venue": "Integr Cancer Ther",
+        "year": "2016",
+        "volume_pages": "15(3):326-32",
+        "pmid": "27114385",
+        "registration": "NCT02094950",
+        "outcome": "dyspnoea severity (0-10 numerical rating scale); fatigue; quality of life",
+        "direction": "benefit",
+        "finding": "In 12 people with lung cancer and breathlessness, ten weekly acupuncture "
+                   "sessions were well tolerated and breathlessness scores fell from about 6.3 "
+                   "to 3.6 out of 10, with no comparison group.",
+        "seen_at": "https://www.pubmed.gov/27114385/ ; "
+                   "https://www.smartpatients.com/trials/NCT02094950",
+        "note": "Corrected on re-reading the PubMed record: a single-arm feasibility trial of 12 "
+                "patients (the registry lists single group assignment), not a randomised pilot; "
+                "venue, year, pages and PMID as printed there.",
+    },
+}
 
 # Venues the seed page already names are its sources (data/sources.ttl), not new ones.
 SEED_VENUES: dict[str, str] = {"Annals of Palliative Medicine": "annals-of-palliative-medicine"}
@@ -130,6 +156,7 @@ def _citation(row: dict[str, str]) -> str:
 def add_studies(graph: Graph, rows: Iterable[tuple[int, dict[str, str]]], path: Path) -> Graph:
     """Add one rkg:Study per row of the list (gaps skipped) and the venues they appeared in."""
     for line, row in rows:
+        row = {**row, **CORRECTIONS.get(row["key"], {})}
         key = row["key"]
         if not key:
             raise StudyListError(f"{path}:{line}: the key is required")
@@ -195,5 +222,7 @@ def _add_study(graph: Graph, row: dict[str, str], cls: URIRef) -> None:
     for address in re.split(r"\s*;\s*", row["seen_at"]):
         if address.startswith(("http://", "https://")):
             graph.add((study, RKG.seenAt, URIRef(address)))
-    graph.add((study, RKG.curationStatus, RKG.FromReference))
+    # A corrected row is a curator's reading of the record, awaiting review.
+    status = RKG.CuratorAdded if row["key"] in CORRECTIONS else RKG.FromReference
+    graph.add((study, RKG.curationStatus, status))
     graph.add((study, DCTERMS.source, LIST_SOURCE))

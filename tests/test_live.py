@@ -216,7 +216,7 @@ def test_browser_search_leads_to_an_acupoint(server: str, page) -> None:
 
 def test_browser_claim_page_shows_sections_and_links(server: str, page, tmp_path: Path) -> None:
     page.goto(server + CLAIM)
-    assert page.inner_text("h1") == "Acupuncture for Restless Legs Syndrome"
+    assert page.inner_text("h1") == "Acupuncture for restless legs syndrome symptoms"
     for section in ("Why it works", "How to use", "Scientific evidence", "Specific warnings"):
         assert page.locator(f"h2:text-is('{section}')").count() == 1
     page.click("a[href='/id/acupoint/SP6']")

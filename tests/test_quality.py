@@ -27,6 +27,7 @@ PREFIXES = """\
 @prefix study:      <https://w3id.org/remedy-kg/id/study/> .
 @prefix scheme:     <https://w3id.org/remedy-kg/id/scheme/> .
 @prefix source:     <https://w3id.org/remedy-kg/id/source/> .
+@prefix outcome:    <https://w3id.org/remedy-kg/id/outcome/> .
 """
 
 # A remedy with a claim and nothing else: valid under the shapes, but with no study and no
@@ -65,7 +66,9 @@ claim:acupuncture--rls a rkg:Claim ;
     rdfs:label "Acupuncture for RLS, again"@en ;
     rkg:remedy remedy:acupuncture ;
     rkg:condition condition:restless-legs-syndrome ;
-    rkg:summary "A second claim for the same remedy and condition."@en ;
+    rkg:outcome outcome:rls-symptom-severity ;
+    rkg:role rkg:TreatmentRole ;
+    rkg:summary "A second claim for the same remedy, outcome and condition."@en ;
     rkg:evidenceLevel rkg:LowEvidence ;
     rkg:curationStatus rkg:CuratorAdded ;
     dcterms:source source:seed-page .

@@ -119,7 +119,7 @@ def test_no_location_text(acupoints: Graph) -> None:
 def test_rerun_is_byte_identical(tmp_path: Path) -> None:
     first = write_reference_data(DEFAULT_REFERENCE_DIR, tmp_path / "a")
     second = write_reference_data(DEFAULT_REFERENCE_DIR, tmp_path / "b")
-    assert [p.name for p in first] == ["meridians.ttl", "acupoints.ttl"]
+    assert [p.name for p in first] == ["meridians.ttl", "acupoints.ttl", "studies-reference.ttl"]
     for one, two in zip(first, second, strict=True):
         assert one.read_bytes() == two.read_bytes()
 

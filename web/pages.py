@@ -24,6 +24,7 @@ TEMPLATES = {
     RKG.Claim: "entity/claim.html",
     RKG.Remedy: "entity/remedy.html",
     RKG.Condition: "entity/condition.html",
+    RKG.Outcome: "entity/outcome.html",
     RKG.Mechanism: "entity/mechanism.html",
     RKG.Acupoint: "entity/acupoint.html",
     RKG.Meridian: "entity/meridian.html",
@@ -32,10 +33,14 @@ TEMPLATES = {
     RKG.Warning: "entity/warning.html",
 }
 
-# Extra queries some pages need beyond the page graph.
+# Extra queries some pages need beyond the page graph: tables of rows...
 EXTRA_QUERIES = {
     RKG.Mechanism: "mechanism-remedies",
     RKG.Population: "population-warnings",
+}
+# ... and more triples, added to the page graph (CONSTRUCT queries).
+PAGE_PARTS = {
+    RKG.Remedy: "remedy-warnings",
 }
 
 
@@ -96,12 +101,18 @@ def entity(family: str, slug: str) -> Response | str:
 def _entity_page(iri: URIRef) -> Response:
     vocabulary = entities.vocabulary_labels(store)
     page = PageGraph(entities.page_graph(store, iri), iri, vocabulary)
-    template, extra_name = "entity/generic.html", None
+    template, extra_name, part_name = "entity/generic.html", None, None
     for cls, name in TEMPLATES.items():
         if page.has_type(iri, cls):
-            template, extra_name = name, EXTRA_QUERIES.get(cls)
+            template, extra_name, part_name = name, EXTRA_QUERIES.get(cls), PAGE_PARTS.get(cls)
             break
     queries = [entities_query_text(iri)]
+    if part_name:
+        part_text = bound(part_name, this=iri)
+        part = store.query(part_text).graph
+        assert part is not None
+        page.graph += part
+        queries.append(part_text)
     extra = []
     if extra_name:
         extra_text = bound(extra_name, this=iri)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import current_app, url_for
 from rdflib.term import Node, URIRef
@@ -54,3 +54,16 @@ def sparql_ui_url(query: str) -> str:
 
 def canned_url(name: str) -> str:
     return url_for("pages.question", name=name)
+
+
+# Where a study's identifiers resolve. Identifiers are data: quoted, never trusted as paths.
+IDENTIFIER_URLS = {
+    "doi": "https://doi.org/{}",
+    "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/",
+    "pmcid": "https://pmc.ncbi.nlm.nih.gov/articles/{}/",
+}
+
+
+def identifier_url(kind: str, value: object) -> str:
+    """The public record of a DOI, PubMed ID or PubMed Central ID."""
+    return IDENTIFIER_URLS[kind].format(quote(str(value).strip(), safe="/():;"))

@@ -112,6 +112,55 @@ class PageGraph:
     def has_type(self, node: Node, cls: URIRef) -> bool:
         return (node, RDF.type, cls) in self.graph
 
+    def design(self, node: Node) -> URIRef | None:
+        """The study's design: its most specific type that the ontology labels (never an
+        outside superclass such as schema:MedicalStudy or a SEPIO class)."""
+        labelled = [t for t in self.types(node) if str(t) in self.vocabulary]
+        return labelled[0] if labelled else None
+
+    def starting_level(self, study: Node) -> Node | None:
+        """The level the study's design starts a claim at: a review's is that of the designs
+        it reviewed (rkg:reviewOf), as in kg/rules/evidence-level.rq."""
+        designs = self.objects(study, RKG.reviewOf) or [self.design(study)]
+        levels = [self.one(d, RKG.startingLevel) for d in designs if d is not None]
+        return max((lv for lv in levels if lv is not None), key=self.rank, default=None)
+
+    def evidence_lines(self, claim: Node) -> dict[str, list[Node]]:
+        """The claim's studies: supporting, disputing, and the others that bear on it; each
+        strongest design first, then newest."""
+        supporting = set(self.graph.objects(claim, RKG.supportingStudy))
+        disputing = set(self.graph.objects(claim, RKG.disputingStudy))
+        other = set(self.graph.objects(claim, RKG.study)) - supporting - disputing
+        return {name: self._by_design(studies) for name, studies in
+                (("supporting", supporting), ("disputing", disputing), ("other", other))}
+
+    def _by_design(self, studies: set[Node]) -> list[Node]:
+        def key(study: Node) -> tuple[int, int, str]:
+            year = self.one(study, RKG.year)
+            newest = -int(str(year)[:4]) if year is not None and str(year)[:4].isdigit() else 0
+            return (-self.rank(self.starting_level(study)), newest, self.label(study))
+        return sorted(studies, key=key)
+
+    def setting_studies(self, claim: Node) -> list[Node]:
+        """The supporting studies whose design sets the claim's starting level."""
+        start = self.one(claim, RKG.startingEvidenceLevel)
+        return [s for s in self.objects(claim, RKG.supportingStudy)
+                if start is not None and self.starting_level(s) == start]
+
+    def instances(self, cls: URIRef) -> list[Node]:
+        """Entities of the page graph (other than the page's own) with the type, by label."""
+        return sorted((s for s in set(self.graph.subjects(RDF.type, cls)) if s != self.this),
+                      key=self.label)
+
+    def grouped(self, nodes: list[Node], prop: URIRef) -> list[tuple[Link | None, list[Node]]]:
+        """Nodes grouped by their `prop` value (by label; those without one last), each group
+        strongest evidence first."""
+        groups: dict[Node | None, list[Node]] = {}
+        for node in nodes:
+            groups.setdefault(self.one(node, prop), []).append(node)
+        keys = sorted(groups, key=lambda k: (k is None, self.label(k) if k is not None else ""))
+        return [(self.link(k) if k is not None else None, self.ranked(groups[k])) for k in keys]
+
     def incoming(self, prop: URIRef | None = None) -> list[tuple[URIRef, Node]]:
         """(property, subject) pairs of IRIs that link to the page's entity."""
         pairs = [(p, s) for s, p in self.graph.subject_predicates(self.this)
