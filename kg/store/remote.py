@@ -140,7 +140,11 @@ class RemoteStore(Store):
                timeout: float | None) -> QueryResult:
         wrapper = self._wrapper(self.endpoints.query)
         wrapper.setQuery(sparql)
-        form = wrapper.queryType
+        # SPARQLWrapper guesses the form from keywords in the text, comments included: a
+        # question whose comment says "no clear difference" was sent as a CLEAR update. The
+        # query parses (queries reach here through _check_syntax), so take the form from it.
+        form = _form(sparql, wrapper.queryType)
+        wrapper.queryType = form
         is_graph = form in ("CONSTRUCT", "DESCRIBE")
         wrapper.setReturnFormat(TURTLE if is_graph else JSON)
         for uri in defaults:
@@ -287,6 +291,16 @@ class RemoteStore(Store):
             raise StoreError(f"{self.endpoints.query} answered {len(rows)} of {expected} triples: "
                              "raise the engine's result size limit to dump the dataset")
         return rows
+
+
+def _form(sparql: str, guessed: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, from pyoxigraph's reading of the query."""
+    answer = ox.Store().query(sparql)
+    if isinstance(answer, ox.QueryBoolean):
+        return "ASK"
+    if isinstance(answer, ox.QuerySolutions):
+        return "SELECT"
+    return guessed if guessed in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT"
 
 
 def _check_syntax(sparql: str) -> None:
