@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -66,11 +67,20 @@ def canned_query(name: str) -> CannedQuery:
 _IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 
 
+_KEPT = r'("(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*)'
+
+
 def bind(text: str, **values: Node) -> str:
     """Bind `VALUES ?name { UNDEF }` placeholders to terms.
 
     Terms are written in their N-Triples form after checking them, so a value can
     never change the query's structure; an unknown placeholder is an error.
+
+    The term is also written in place of the variable everywhere after the placeholder: an
+    engine does not push a VALUES binding into the branches of a UNION, so at a million triples
+    the entity page's query scanned every triple in each branch (4.8 s, against 3 ms with the
+    IRI in the patterns). The VALUES line stays, so the variable is still bound where it is
+    projected or used in a CONSTRUCT template, which come before the placeholder.
     """
     for name, term in values.items():
         placeholder = f"VALUES ?{name} {{ UNDEF }}"
@@ -80,5 +90,11 @@ def bind(text: str, **values: Node) -> str:
             raise ValueError(f"not a valid IRI: {str(term)!r}")
         if not isinstance(term, URIRef | Literal):
             raise TypeError(f"can only bind IRIs and literals, not {type(term).__name__}")
-        text = text.replace(placeholder, f"VALUES ?{name} {{ {term.n3()} }}")
+        head, tail = text.split(placeholder, 1)
+        written = term.n3()
+        # Strings and IRIs are matched first and kept, so "?q" inside a bound literal or an
+        # IRI is never taken for the variable.
+        variable = re.compile(_KEPT + rf"|[?$]{re.escape(name)}(?![\w\u00B7\u0300-\u036F])")
+        tail = variable.sub(lambda m, w=written: m.group(0) if m.group(1) else w, tail)
+        text = f"{head}VALUES ?{name} {{ {written} }}{tail}"
     return text

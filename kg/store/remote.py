@@ -140,8 +140,9 @@ class RemoteStore(Store):
                timeout: float | None, form: str | None = None) -> QueryResult:
         wrapper = self._wrapper(self.endpoints.query)
         wrapper.setQuery(sparql)
-        # SPARQLWrapper guesses the form from the text and is fooled by a keyword in a comment
-        # ("# ... to ask about ..." made a SELECT an ASK): the parser's answer wins.
+        # SPARQLWrapper guesses the form from keywords in the text, comments included: a SELECT
+        # whose comment said "ask" came back as an empty ASK, one that said "no clear difference"
+        # was sent as a CLEAR update. The parser's answer (from _check_syntax) wins.
         if form is not None:
             wrapper.queryType = form
         form = wrapper.queryType
