@@ -6,6 +6,7 @@ import ctypes
 import os
 import shutil
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -127,6 +128,7 @@ class OxigraphStore(Store):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
         # pyoxigraph has no query time limit, so `timeout` is not honoured (stops_queries).
         options: dict[str, object] = {}
@@ -142,7 +144,7 @@ class OxigraphStore(Store):
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
-        return _to_result(answer)
+        return _to_result(answer, max_rows)
 
     def bulk_load(self, data: bytes, syntax: RdfSyntax) -> None:
         """Add a dump as it is, graphs and all, unvalidated: for copies of a built store."""
@@ -191,17 +193,20 @@ def _prefixes(syntax: RdfSyntax) -> dict[str, str] | None:
     return dict(PREFIXES) if syntax.name in ("turtle", "trig") else None
 
 
-def _to_result(answer: object) -> QueryResult:
+def _to_result(answer: object, max_rows: int | None = None) -> QueryResult:
+    # Answers are lazy: reading no further than the caller will show saves converting (and, for
+    # a whole-graph CONSTRUCT, evaluating) rows that would be cut anyway.
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
+        rows = [tuple(to_rdflib(solution[v]) for v in variables)
+                for solution in islice(answer, max_rows)]
         return QueryResult("SELECT", variables=variables, rows=rows)
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    for triple in answer:  # type: ignore[attr-defined]
+    for triple in islice(answer, max_rows):  # type: ignore[call-overload]
         graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
                    to_rdflib(triple.object)))
     return QueryResult("CONSTRUCT", graph=graph)

@@ -127,7 +127,10 @@ class RemoteStore(Store):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
+        # `max_rows` is not sent: a LIMIT would change the query's meaning for the engine, and
+        # the caller caps the answer.
         form = _check_syntax(sparql)
         served = None if default_graph_uris and named_graph_uris else self._served_graphs()
         # Like the embedded store, the default graph is the union of our graphs (Virtuoso's
