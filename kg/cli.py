@@ -129,12 +129,14 @@ def validate(ctx: Context, files: tuple[Path, ...]) -> None:
 
 @main.command("build")
 @engine_options
+@click.option("--force", is_flag=True,
+              help="Build even if the store already holds a build of the same inputs.")
 @pass_context
-def build_command(ctx: Context) -> None:
+def build_command(ctx: Context, force: bool) -> None:
     """Load, validate, infer and write the named graphs to the store (all or nothing)."""
     with ctx.open(read_only=False) as store:
         try:
-            result = build(ctx.project, store, _progress)
+            result = build(ctx.project, store, _progress, force=force)
         except LoadError as exc:
             raise click.ClickException(f"syntax error, store unchanged:\n{exc}") from exc
         except ValidationFailed as exc:
@@ -142,6 +144,10 @@ def build_command(ctx: Context) -> None:
             raise click.ClickException("validation failed, store unchanged") from exc
     for name, count in result.triples.items():
         click.echo(f"{count:>8} triples  {name}")
+    if result.unchanged:
+        click.echo(f"{ctx.location} already holds a build of these inputs (files, rules, "
+                   "checks, build code): nothing to do; --force builds anyway", err=True)
+        return
     if result.quality.warnings:
         click.echo(f"quality checks: {len(result.quality.warnings)} warning(s); "
                    "`kg validate` lists them", err=True)
@@ -276,6 +282,26 @@ def stats(ctx: Context) -> None:
         for section in data_report(store):
             click.echo(f"\n{section.title}")
             click.echo(_table(section.result))
+
+
+@main.command()
+@click.option("--triples", type=click.IntRange(1000), required=True,
+              help="About how many data triples to write (at least 1,000).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Project folder to create: data/ gets the synthetic files, ontology/ and "
+                   "shapes/ a copy of this project's.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="The same seed and size give the same files.")
+@pass_context
+def synth(ctx: Context, triples: int, out: Path, seed: int) -> None:
+    """Write a synthetic graph in our ontology that passes the shapes, for benchmarks."""
+    from kg.synth import synthesize_project
+
+    if (out / "data").exists() and any((out / "data").iterdir()):
+        raise click.ClickException(f"{out / 'data'} is not empty: pick a new --out folder")
+    files, count = synthesize_project(ctx.project, out, triples, seed)
+    click.echo(f"wrote {count} data triples in {len(files)} files to {out / 'data'}; build "
+               f"with: kg --project {out} --store {out / 'store'} build", err=True)
 
 
 @main.command()

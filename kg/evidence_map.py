@@ -57,7 +57,8 @@ class MapClaim:
 def query_text(condition: str | None = None) -> str:
     """The map's query: one condition's claims, or every claim when `condition` is None."""
     text = answer_query("evidence-map")
-    return bind(text, condition=URIRef(condition)) if condition else text
+    # A list, so only the VALUES row is bound: ?condition is also grouped on.
+    return bind(text, condition=[URIRef(condition)]) if condition else text
 
 
 def evidence_map(store: Store, condition: str | None = None) -> tuple[list[MapClaim], str]:

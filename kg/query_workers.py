@@ -79,8 +79,10 @@ class Answer:
 
 def answer(store: Store, request: QueryRequest, timeout: float | None = None) -> Answer:
     """Run a request on a store in this process (the workers, and engines that stop queries)."""
+    # One row past the cap tells `capped` that rows were left out.
     result = store.query(request.sparql, default_graph_uris=request.default_graph_uris,
-                         named_graph_uris=request.named_graph_uris, timeout=timeout)
+                         named_graph_uris=request.named_graph_uris, timeout=timeout,
+                         max_rows=request.max_rows + 1)
     return Answer(*capped(result, request.max_rows))
 
 

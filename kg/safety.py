@@ -130,14 +130,18 @@ def question(found: Options, condition: str, outcome: str = "",
 
 
 def query_text(q: Question) -> str:
-    """The one SPARQL query that answers the question, its values bound."""
+    """The one SPARQL query that answers the question, its values bound.
+
+    Every value is bound as a list, so only the VALUES rows change: the text a visitor sees and
+    runs is the file's, word for word (a single term would also be written into the patterns).
+    """
     values: dict[str, Node | list[Node]] = {
-        "condition": URIRef(q.condition.iri),
+        "condition": [URIRef(q.condition.iri)],
         "situation": [URIRef(t.iri) for t in q.situations],
         "taking": [URIRef(t.iri) for t in q.medicines],
     }
     if q.outcome is not None:
-        values["outcome"] = URIRef(q.outcome.iri)
+        values["outcome"] = [URIRef(q.outcome.iri)]
     return bind(runnable(answer_query("safety")), **values)
 
 

@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from kg.namespaces import PREFIXES, RKG, SCHEMA
 from kg.store import Store
-from web import errors, limits, query_runner, security, settings
+from web import errors, limits, page_cache, query_runner, security, settings
 from web import store as store_resource
 
 
@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
     for module in (pages, sparql, downloads, api, openapi, safety, evidence_map):
         app.register_blueprint(module.bp)
     limits.init_app(app)
+    page_cache.init_app(app)
 
     @app.context_processor
     def site() -> dict[str, Any]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
-from rdflib import Literal
+from rdflib import URIRef
 
-from web.page_queries import bound
+from web.search import label_index
 from web.store import store
 from web.urls import local_path
 
@@ -27,12 +27,12 @@ def search() -> Response:
         abort(400, description="limit must be a whole number.")
     if not 1 <= limit <= 100:
         abort(400, description="limit must be between 1 and 100.")
-    rows = list(store.query(bound("search", q=Literal(q))).dicts())[:limit]
+    index = label_index(current_app._get_current_object(), store)  # type: ignore[attr-defined]
     return jsonify({
         "query": q,
         "results": [
-            {"iri": str(r["entity"]), "label": str(r["name"]), "type": str(r.get("type", "")),
-             "url": local_path(r["entity"])}
-            for r in rows
+            {"iri": m.entity, "label": m.label, "type": m.type,
+             "url": local_path(URIRef(m.entity))}
+            for m in index.search(q, limit)
         ],
     })

@@ -46,8 +46,13 @@ class Store(ABC):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; raises QuerySyntaxError when it does not parse.
+
+        `max_rows` lets a backend stop reading rows (or triples) past that many; callers that
+        pass it still cap the result themselves (kg.results.capped), so ask for one more row
+        than you show to learn whether any were left out.
 
         `timeout` (seconds) is honoured by backends whose `stops_queries` is true, which raise
         QueryTimeout when it passes; the others ignore it and their callers must stop the query

@@ -127,19 +127,27 @@ class RemoteStore(Store):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
-        _check_syntax(sparql)
+        # `max_rows` is not sent: a LIMIT would change the query's meaning for the engine, and
+        # the caller caps the answer.
+        form = _check_syntax(sparql)
         served = None if default_graph_uris and named_graph_uris else self._served_graphs()
         # Like the embedded store, the default graph is the union of our graphs (Virtuoso's
         # would include its system graphs, Oxigraph's is the empty unnamed graph).
         defaults = list(default_graph_uris) or ([UNION] if served else [NOTHING])
         named = list(named_graph_uris) or served or [NOTHING]
-        return self._query(sparql, defaults, named, timeout)
+        return self._query(sparql, defaults, named, timeout, form)
 
     def _query(self, sparql: str, defaults: list[str], named: list[str],
-               timeout: float | None) -> QueryResult:
+               timeout: float | None, form: str | None = None) -> QueryResult:
         wrapper = self._wrapper(self.endpoints.query)
         wrapper.setQuery(sparql)
+        # SPARQLWrapper guesses the form from keywords in the text, comments included: a SELECT
+        # whose comment said "ask" came back as an empty ASK, one that said "no clear difference"
+        # was sent as a CLEAR update. The parser's answer (from _check_syntax) wins.
+        if form is not None:
+            wrapper.queryType = form
         form = wrapper.queryType
         is_graph = form in ("CONSTRUCT", "DESCRIBE")
         wrapper.setReturnFormat(TURTLE if is_graph else JSON)
@@ -289,16 +297,22 @@ class RemoteStore(Store):
         return rows
 
 
-def _check_syntax(sparql: str) -> None:
+def _check_syntax(sparql: str) -> str | None:
     """Parse with the embedded store's parser: the same messages on every backend, and engines
     only ever see standard SPARQL 1.1. Nothing is evaluated: the store is empty and results lazy.
+    Returns the query form the parser saw (None if it could not tell).
     """
     try:
-        ox.Store().query(sparql)
+        result = ox.Store().query(sparql)
     except SyntaxError as exc:
         raise QuerySyntaxError(str(exc)) from exc
     except (OSError, RuntimeError, ValueError):
-        pass  # not a syntax error; the engine will judge
+        return None  # not a syntax error; the engine will judge
+    if isinstance(result, ox.QueryBoolean):
+        return "ASK"
+    if isinstance(result, ox.QuerySolutions):
+        return "SELECT"
+    return "CONSTRUCT"  # or DESCRIBE: both answer a graph, as in the embedded store
 
 
 # -- HTTP answers to rdflib terms ---------------------------------------------------------------
