@@ -66,6 +66,16 @@ def canned_query(name: str) -> CannedQuery:
 _IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 
 
+def sparql_term(term: Node) -> str:
+    """A term in its N-Triples form (rdflib's serializer escapes literals), for query or
+    update text; an IRI that could break out of its brackets is refused."""
+    if isinstance(term, URIRef) and any(ch in _IRI_FORBIDDEN for ch in str(term)):
+        raise ValueError(f"not a valid IRI: {str(term)!r}")
+    if not isinstance(term, URIRef | Literal):
+        raise TypeError(f"can only write IRIs and literals, not {type(term).__name__}")
+    return term.n3()
+
+
 def bind(text: str, **values: Node) -> str:
     """Bind `VALUES ?name { UNDEF }` placeholders to terms.
 
@@ -76,9 +86,5 @@ def bind(text: str, **values: Node) -> str:
         placeholder = f"VALUES ?{name} {{ UNDEF }}"
         if placeholder not in text:
             raise KeyError(f"the query has no placeholder {placeholder!r}")
-        if isinstance(term, URIRef) and any(ch in _IRI_FORBIDDEN for ch in str(term)):
-            raise ValueError(f"not a valid IRI: {str(term)!r}")
-        if not isinstance(term, URIRef | Literal):
-            raise TypeError(f"can only bind IRIs and literals, not {type(term).__name__}")
-        text = text.replace(placeholder, f"VALUES ?{name} {{ {term.n3()} }}")
+        text = text.replace(placeholder, f"VALUES ?{name} {{ {sparql_term(term)} }}")
     return text
