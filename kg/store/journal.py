@@ -120,6 +120,21 @@ class JournalledStore(OxigraphStore):
                 self._file.close()  # also releases the lock
 
 
+_open: dict[Path, JournalledStore] = {}
+_open_lock = threading.Lock()
+
+
+def open_journal(journal: str | Path) -> JournalledStore:
+    """The process's one store for a journal file (several apps in one process share it; the
+    file lock keeps other processes out)."""
+    path = Path(journal).resolve()
+    with _open_lock:
+        store = _open.get(path)
+        if store is None or store._file.closed:
+            store = _open[path] = JournalledStore(path)
+        return store
+
+
 class JournalFollower:
     """Applies to a store the journal lines written since it last looked (query workers)."""
 

@@ -1,0 +1,303 @@
+"""Community forms on claim and remedy pages: votes, discussions, "did it help you?" reports.
+
+Every form is a plain POST that redirects back to the page (303), so all of it works without
+JavaScript. Each POST must carry a CSRF token (Flask-WTF's, tied to the session); the check is
+made here rather than by Flask-WTF's app-wide CSRFProtect because /sparql takes cross-site
+POSTs by design. Writes are rate-limited per client address (COMMUNITY_RATE_LIMIT) and bounded
+in size. A visitor is a random id in the signed session cookie; the graph only ever holds keyed
+hashes of it (kg.community).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_limiter import Limiter
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from rdflib import URIRef
+from werkzeug.local import LocalProxy
+from wtforms import ValidationError
+
+from kg.community import NS, OUTCOMES, VOTES, Community
+from kg.formats import RDF_FORMATS
+from kg.namespaces import Graphs
+from kg.store import OxigraphStore, RemoteStore, Store, StoreError, open_store
+from kg.store.journal import open_journal
+from web.page_queries import bound
+from web.store import get_store_of
+from web.urls import entity_iri, local_path
+
+bp = Blueprint("community", __name__)
+log = logging.getLogger(__name__)
+
+EXTENSION = "kg_community"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+POST_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def journal_path(app: Flask) -> str | None:
+    """Where the embedded community journal lives: COMMUNITY_JOURNAL, else beside an on-disk
+    store's folder; None for a remote engine (the engine keeps the graph) or a memory store."""
+    if app.config["COMMUNITY_JOURNAL"]:
+        return str(app.config["COMMUNITY_JOURNAL"])
+    store = get_store_of(app)
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        return str(store.path.with_name(store.path.name + "-community.jsonl"))
+    return None
+
+
+def _community_store(app: Flask, journal: str | None) -> Store:
+    store = get_store_of(app)
+    if journal:
+        return open_journal(journal)
+    if isinstance(store, RemoteStore):
+        writer = open_store(str(store.endpoints.query),
+                            update_endpoint=app.config["UPDATE_ENDPOINT"])
+        try:
+            writer.serve_graph(Graphs.COMMUNITY)  # type: ignore[attr-defined]
+        except StoreError as exc:  # a read-only engine: the pages still work, writes say why
+            log.warning("the community graph cannot be listed on the engine: %s", exc)
+        return writer
+    return OxigraphStore(None)  # an in-memory site (tests): nothing to keep
+
+
+def _secret(app: Flask, journal: str | None) -> None:
+    """SECRET_KEY signs the session and keys the visitor hashes; it must outlive restarts, or
+    every visitor could vote again. Without KG_SECRET_KEY it is kept in a file by the journal."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if journal is None:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    path = Path(journal + ".secret")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+    app.config["SECRET_KEY"] = path.read_text(encoding="ascii").strip()
+
+
+def init_app(app: Flask) -> str | None:
+    """Open the community graph's store; returns the journal the query workers follow."""
+    for name in ("COMMUNITY_HIDE_AFTER", "COMMUNITY_MAX_POST", "COMMUNITY_MAX_NAME"):
+        if not isinstance(app.config[name], int) or app.config[name] < 1:
+            raise ValueError(f"{name} must be a positive whole number, not {app.config[name]!r}")
+    journal = journal_path(app)
+    _secret(app, journal)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    store = _community_store(app, journal)
+    secret = app.config["SECRET_KEY"].encode("utf-8")
+    app.extensions[EXTENSION] = Community(store, secret,
+                                          hide_after=app.config["COMMUNITY_HIDE_AFTER"])
+    app.context_processor(lambda: {"community_view": community_view, "csrf_token": generate_csrf})
+    app.register_blueprint(bp)
+    return journal
+
+
+def limit(limiter: Limiter, app: Flask) -> None:
+    """Per-client limits on the community's writes (the reads fall under RATE_LIMIT)."""
+    if app.config["COMMUNITY_RATE_LIMIT"]:
+        limiter.limit(app.config["COMMUNITY_RATE_LIMIT"], methods=["POST"],
+                      scope="COMMUNITY_RATE_LIMIT")(bp)
+
+
+def get_community() -> Community:
+    return current_app.extensions[EXTENSION]
+
+
+community: Community = LocalProxy(get_community)  # type: ignore[assignment]
+
+
+# -- request checks -------------------------------------------------------------------------
+
+
+@bp.before_request
+def check_csrf() -> None:
+    if request.method != "POST":
+        return
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError) as exc:
+        abort(400, description=f"{exc.args[0] if exc.args else exc} Reload the page and send "
+                               "the form again.")
+
+
+def visitor() -> str:
+    """The visitor's random id, kept in the signed session cookie."""
+    if "visitor" not in session:
+        session["visitor"] = secrets.token_hex(16)
+        session.permanent = True
+    return session["visitor"]
+
+
+def _item(kinds: tuple[str, ...] = ("claim", "remedy")) -> URIRef:
+    """The claim or remedy a form names as `item` (its path: claim/acupuncture--...)."""
+    path = request.form.get("item", "")
+    family, _, slug = path.partition("/")
+    iri = entity_iri(family, slug) if family in kinds else None
+    if iri is None:
+        abort(400, description=f"The form names no {' or '.join(kinds)} ({path[:80]!r}).")
+    kind = _kind(iri)
+    if kind not in kinds:
+        abort(404, description=f"There is no {family} called {slug!r} in this dataset.")
+    return iri
+
+
+def _kind(iri: URIRef) -> str | None:
+    from web.store import store
+
+    row = next(iter(store.query(bound("community-item", this=iri)).dicts()), None)
+    return str(row["kind"]) if row and "kind" in row else None
+
+
+def _text(name: str, limit: int, *, required: bool, multiline: bool) -> str:
+    value = request.form.get(name, "").replace("\r\n", "\n").strip()
+    if not multiline:
+        value = " ".join(value.split())
+    if required and not value:
+        abort(400, description=f"The {name.replace('_', ' ')} is empty; write something first.")
+    if len(value) > limit:
+        abort(413, description=f"The {name.replace('_', ' ')} is {len(value)} characters long, "
+                               f"over the limit of {limit}; shorten it and send it again.")
+    if CONTROL.search(value):
+        abort(400, description=f"The {name.replace('_', ' ')} holds control characters.")
+    return value
+
+
+def _back(iri: URIRef, anchor: str = "community") -> Response:
+    path = local_path(iri) or url_for("pages.home")
+    return redirect(f"{path}#{anchor}", code=303)
+
+
+# -- forms ----------------------------------------------------------------------------------
+
+
+@bp.post("/community/vote")
+def vote() -> Response:
+    item = _item()
+    direction = request.form.get("direction", "")
+    if direction not in (*VOTES, "withdraw"):
+        abort(400, description=f"A vote is up, down or withdraw, not {direction[:20]!r}.")
+    community.vote(item, visitor(), None if direction == "withdraw" else direction)
+    return _back(item, "votes")
+
+
+@bp.post("/community/post")
+def post() -> Response:
+    item = _item()
+    config = current_app.config
+    text = _text("text", config["COMMUNITY_MAX_POST"], required=True, multiline=True)
+    name = _text("name", config["COMMUNITY_MAX_NAME"], required=False,
+                 multiline=False) or "Anonymous"
+    parent = None
+    if request.form.get("parent"):
+        parent = _post_iri(request.form["parent"])
+        state = community.post_state(parent)
+        if state is None or state[0] != item:
+            abort(404, description="There is no such post in this discussion to reply to.")
+        if state[1]:
+            abort(409, description="That post was hidden after reports; it takes no replies.")
+    view = _item_view(item)
+    community.post(item, view["title"], name, text, parent)
+    return _back(item, "discussion")
+
+
+@bp.post("/community/flag")
+def flag() -> Response:
+    post_iri = _post_iri(request.form.get("post", ""))
+    state = community.post_state(post_iri)
+    if state is None:
+        abort(404, description="There is no such post to report.")
+    community.flag(post_iri, visitor())
+    return _back(state[0], "discussion")
+
+
+@bp.post("/community/outcome")
+def outcome() -> Response:
+    claim = _item(("claim",))
+    answer = request.form.get("outcome", "")
+    if answer not in OUTCOMES:
+        abort(400, description=f"Choose one of: {', '.join(w for _, w in OUTCOMES.values())}.")
+    side_effects = _text("side_effects", current_app.config["COMMUNITY_MAX_POST"],
+                         required=False, multiline=True)
+    community.report_outcome(claim, visitor(), answer, side_effects)
+    return _back(claim, "did-it-help")
+
+
+def _post_iri(value: str) -> URIRef:
+    if not POST_ID.match(value):
+        abort(400, description="The form names no post.")
+    return URIRef(NS + "post/" + value)
+
+
+# -- the dump -------------------------------------------------------------------------------
+
+
+@bp.get("/downloads/community.<extension>")
+def download(extension: str) -> Response:
+    """The community graph alone, as it is now (never part of the curated downloads)."""
+    import io
+
+    syntax = next((f for f in RDF_FORMATS.values() if f.extension == extension), None)
+    if syntax is None:
+        abort(404, description=f"There is no download called community.{extension}.")
+    buffer = io.BytesIO()
+    community.store.dump(buffer, syntax, graph=Graphs.COMMUNITY)
+    return send_file(io.BytesIO(buffer.getvalue()), mimetype=syntax.media_type,
+                     download_name=f"community.{extension}")
+
+
+# -- what the pages show --------------------------------------------------------------------
+
+
+def _item_view(iri: URIRef) -> dict[str, Any]:
+    from web.store import store
+
+    row = next(iter(store.query(bound("community-item", this=iri)).dicts()), {})
+    kind = str(row.get("kind", ""))
+    if kind == "claim":
+        title = f"Discussion for {row.get('condition', row.get('label', ''))}"
+    else:
+        title = ("Community Discussion — share results, tips, and questions about "
+                 f"{row.get('label', '')}")
+    return {"kind": kind, "title": title}
+
+
+def community_view(iri: URIRef) -> dict[str, Any]:
+    """What _community.html shows for one claim or remedy."""
+    view = _item_view(iri)
+    newest = request.args.get("order", "newest") != "oldest"
+    who = session.get("visitor")
+    try:
+        data = {
+            "votes": community.votes(iri),
+            "my_vote": community.my_vote(iri, who) if who else None,
+            "posts": community.thread(iri, newest_first=newest),
+            "outcomes": community.outcomes(iri) if view["kind"] == "claim" else None,
+            "my_outcome": community.my_outcome(iri, who) if who and view["kind"] == "claim"
+            else None,
+            "available": True,
+        }
+    except StoreError as exc:
+        log.warning("the community graph is unavailable: %s", exc)
+        data = {"available": False}
+    return {**view, **data, "item": str(iri)[len(current_app.config["BASE_IRI"]) + 3:],
+            "newest": newest, "choices": OUTCOMES,
+            "max_post": current_app.config["COMMUNITY_MAX_POST"],
+            "max_name": current_app.config["COMMUNITY_MAX_NAME"]}
