@@ -38,7 +38,8 @@ from kg.community import NS, OUTCOMES, VOTES, Community
 from kg.formats import RDF_FORMATS
 from kg.namespaces import Graphs
 from kg.store import OxigraphStore, RemoteStore, Store, StoreError, open_store
-from kg.store.journal import open_journal
+from kg.store.journal import FollowingStore, open_journal
+from web.errors import error_response
 from web.page_queries import bound
 from web.store import get_store_of
 from web.urls import entity_iri, local_path
@@ -65,7 +66,11 @@ def journal_path(app: Flask) -> str | None:
 def _community_store(app: Flask, journal: str | None) -> Store:
     store = get_store_of(app)
     if journal:
-        return open_journal(journal)
+        try:
+            return open_journal(journal)
+        except StoreError as exc:  # another server writes it: show, but take no writes
+            log.warning("%s; the community part of the pages is read-only", exc)
+            return FollowingStore(journal)
     if isinstance(store, RemoteStore):
         writer = open_store(str(store.endpoints.query),
                             update_endpoint=app.config["UPDATE_ENDPOINT"])
@@ -173,8 +178,10 @@ def _text(name: str, limit: int, *, required: bool, multiline: bool) -> str:
     if required and not value:
         abort(400, description=f"The {name.replace('_', ' ')} is empty; write something first.")
     if len(value) > limit:
-        abort(413, description=f"The {name.replace('_', ' ')} is {len(value)} characters long, "
-                               f"over the limit of {limit}; shorten it and send it again.")
+        # Not werkzeug's 413, whose handler speaks of the whole request body.
+        abort(error_response(413, "Payload Too Large",
+                             f"The {name.replace('_', ' ')} is {len(value)} characters long, "
+                             f"over the limit of {limit}; shorten it and send it again."))
     if CONTROL.search(value):
         abort(400, description=f"The {name.replace('_', ' ')} holds control characters.")
     return value

@@ -150,5 +150,23 @@ class JournalFollower:
         except FileNotFoundError:
             return 0
         for text in updates:
-            OxigraphStore.update(store, text)
+            OxigraphStore.update(store, text)  # the plain in-memory update, not a subclass's
         return len(updates)
+
+
+class FollowingStore(OxigraphStore):
+    """A read-only view of a journal another process writes: it catches up before each query."""
+
+    def __init__(self, journal: str | Path):
+        super().__init__(None)
+        self._follower = JournalFollower(journal)
+        self._lock = threading.Lock()
+
+    def query(self, sparql: str, **options: object):  # type: ignore[override]
+        with self._lock:
+            self._follower.catch_up(self)
+        return super().query(sparql, **options)  # type: ignore[arg-type]
+
+    def update(self, sparql_update: str) -> None:
+        raise StoreError(f"another process writes the community journal "
+                         f"{self._follower.journal}; this one only reads it")
