@@ -23,6 +23,7 @@ from flask import (
     abort,
     current_app,
     redirect,
+    render_template,
     request,
     send_file,
     session,
@@ -251,6 +252,19 @@ def _post_iri(value: str) -> URIRef:
     if not POST_ID.match(value):
         abort(400, description="The form names no post.")
     return URIRef(NS + "post/" + value)
+
+
+@bp.get("/community/<family>/<slug>")
+def section(family: str, slug: str) -> str:
+    """The community part of a claim or remedy page alone: light, for slow links and scripts."""
+    iri = entity_iri(family, slug) if family in ("claim", "remedy") else None
+    if iri is None or _kind(iri) != family:
+        abort(404, description=f"There is no {family} called {slug!r} with a community page.")
+    from web.store import store
+
+    label = next(iter(store.query(bound("community-item", this=iri)).dicts()), {}).get("label")
+    return render_template("community/section.html", this=iri, label=label,
+                           page_url=local_path(iri))
 
 
 # -- the dump -------------------------------------------------------------------------------
