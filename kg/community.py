@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, RDF, XSD
 
 from kg.namespaces import AS, BASE, ID, SCHEMA, SIOC, Graphs
@@ -283,6 +283,18 @@ class Community:
                             "schema:reviewRating/schema:ratingValue ?value } }")
         by_value = {value: key for key, (value, _) in OUTCOMES.items()}
         return by_value.get(int(rows[0]["value"])) if rows else None
+
+    def import_graph(self, graph: Graph, chunk: int = 1000) -> int:
+        """Add the triples of a community dump (its own download); returns how many."""
+        triples = list(graph)
+        if any(isinstance(term, BNode) for triple in triples for term in triple):
+            raise ValueError("the community graph has no blank nodes; this is not its dump")
+        for start in range(0, len(triples), chunk):
+            part = Graph()
+            for triple in triples[start:start + chunk]:
+                part.add(triple)
+            self._write([_insert(part)])
+        return len(triples)
 
     def clear(self) -> None:
         """Empty the community graph (tests on shared engines)."""
