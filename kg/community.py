@@ -284,6 +284,23 @@ class Community:
         by_value = {value: key for key, (value, _) in OUTCOMES.items()}
         return by_value.get(int(rows[0]["value"])) if rows else None
 
+    def totals(self, items: list[URIRef]) -> dict[str, int]:
+        """Votes, posts and outcome reports on a set of items (a remedy and its claims)."""
+        if not items:
+            return {"up": 0, "down": 0, "posts": 0, "reports": 0}
+        values = " ".join(sparql_term(i) for i in items)
+        rows = self._select(
+            f"SELECT (COUNT(DISTINCT ?up) AS ?ups) (COUNT(DISTINCT ?down) AS ?downs) "
+            f"(COUNT(DISTINCT ?post) AS ?posts) (COUNT(DISTINCT ?review) AS ?reports) WHERE {{ "
+            f"VALUES ?item {{ {values} }} GRAPH {GRAPH} {{ "
+            "{ ?up a schema:LikeAction ; schema:object ?item } UNION "
+            "{ ?down a schema:DislikeAction ; schema:object ?item } UNION "
+            "{ ?post sioc:has_container/sioc:about ?item } UNION "
+            "{ ?review a schema:Review ; schema:itemReviewed ?item } } }")
+        row = rows[0] if rows else {}
+        return {"up": int(row.get("ups", 0)), "down": int(row.get("downs", 0)),
+                "posts": int(row.get("posts", 0)), "reports": int(row.get("reports", 0))}
+
     def import_graph(self, graph: Graph, chunk: int = 1000) -> int:
         """Add the triples of a community dump (its own download); returns how many."""
         triples = list(graph)

@@ -282,3 +282,24 @@ def test_the_community_survives_a_new_app_on_the_same_journal(store, tmp_path):
     assert votes(again) == (1, 0)
     assert [p.text for p in community(again).thread(URIRef(ID + CLAIM))] == [
         "kept across restarts"]
+
+
+def test_statistics_chart_the_remedy_and_its_community_apart(client, store):
+    send(client, "vote", item=REMEDY, direction="up")
+    send(client, "post", name="Ann", text="a post")
+    response = client.get(f"/community/{CLAIM}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Remedy statistics: Acupuncture" in html and "<svg" in html
+    claims = store.query("""PREFIX rkg: <https://w3id.org/remedy-kg/ontology#>
+        SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {
+          ?c a rkg:Claim ; rkg:remedy <https://w3id.org/remedy-kg/id/remedy/acupuncture> ;
+             rkg:evidenceLevel rkg:VeryLowEvidence }""")
+    assert f"very low {int(claims.rows[0][0])}" in html
+    assert ("Community activity: Votes up 1, Votes down 0, Posts 1, Outcome reports 0"
+            in html)
+    assert "No products are curated for Acupuncture" in html
+    assert "affiliate" in html
+    assert client.get("/community/claim/no-such-claim").status_code == 404
+    assert client.get("/community/study/chae-2023-jar-acupuncture-rls-rct-review").status_code \
+        == 404

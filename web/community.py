@@ -111,9 +111,20 @@ def init_app(app: Flask) -> str | None:
     secret = app.config["SECRET_KEY"].encode("utf-8")
     app.extensions[EXTENSION] = Community(store, secret,
                                           hide_after=app.config["COMMUNITY_HIDE_AFTER"])
-    app.context_processor(lambda: {"community_view": community_view, "csrf_token": generate_csrf})
+    app.context_processor(lambda: {"community_view": community_view, "csrf_token": generate_csrf,
+                                   "statistics_view": statistics_view})
     app.register_blueprint(bp)
     return journal
+
+
+@bp.after_request
+def notice_writes(response: Response) -> Response:
+    """A remote engine's served-graph list is cached: the first write must not wait for it."""
+    from web.store import store
+
+    if request.method == "POST" and isinstance(store._get_current_object(), RemoteStore):
+        store.notice_graph(Graphs.COMMUNITY)  # type: ignore[attr-defined]
+    return response
 
 
 def limit(limiter: Limiter, app: Flask) -> None:
@@ -298,6 +309,29 @@ def _item_view(iri: URIRef) -> dict[str, Any]:
         title = ("Community Discussion — share results, tips, and questions about "
                  f"{row.get('label', '')}")
     return {"kind": kind, "title": title}
+
+
+def statistics_view(iri: URIRef) -> dict[str, Any]:
+    """The remedy's statistics (the claim's remedy on a claim page): its claims by evidence
+    level and their studies by design, from the curated graphs; votes, posts and outcome
+    reports on it and its claims, from the community graph, apart."""
+    from web.store import store
+
+    row = next(iter(store.query(bound("community-item", this=iri)).dicts()), {})
+    remedy = row.get("remedy")
+    if remedy is None:
+        return {"remedy": None}
+    rows = list(store.query(bound("remedy-statistics", remedy=remedy)).dicts())
+    levels = [(str(r.get("label", "")), int(r["n"])) for r in rows if str(r["kind"]) == "level"]
+    designs = [(str(r.get("label", "")), int(r["n"])) for r in rows
+               if str(r["kind"]) == "design"]
+    claims = [r["claim"] for r in store.query(bound("remedy-claims", remedy=remedy)).dicts()]
+    try:
+        totals: dict[str, int] | None = community.totals([remedy, *claims])
+    except StoreError:
+        totals = None
+    return {"remedy": remedy, "remedy_label": str(row.get("remedyLabel", "")),
+            "levels": levels, "designs": designs, "totals": totals}
 
 
 def community_view(iri: URIRef) -> dict[str, Any]:

@@ -244,6 +244,11 @@ class RemoteStore(Store):
         self.update(f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ {part} <{name}> }} }}")
         self._served = None
 
+    def notice_graph(self, name: str) -> None:
+        """Another client just wrote to a graph: list it at the next query if it was not."""
+        if self._served is not None and name not in self._served[1]:
+            self._served = None
+
     def _insert_chunks(self, staging: str, graph: Graph) -> None:
         self._update(f"DROP SILENT GRAPH <{staging}>")
         sent = 0
