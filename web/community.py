@@ -303,12 +303,14 @@ def _item_view(iri: URIRef) -> dict[str, Any]:
 
     row = next(iter(store.query(bound("community-item", this=iri)).dicts()), {})
     kind = str(row.get("kind", ""))
+    remedy = row.get("remedy")
+    remedy_thread = ("Community Discussion — share results, tips, and questions about "
+                     f"{row.get('remedyLabel', '')}")
     if kind == "claim":
         title = f"Discussion for {row.get('condition', row.get('label', ''))}"
     else:
-        title = ("Community Discussion — share results, tips, and questions about "
-                 f"{row.get('label', '')}")
-    return {"kind": kind, "title": title}
+        title = remedy_thread
+    return {"kind": kind, "title": title, "remedy": remedy, "remedy_thread": remedy_thread}
 
 
 def statistics_view(iri: URIRef) -> dict[str, Any]:
@@ -347,6 +349,9 @@ def community_view(iri: URIRef) -> dict[str, Any]:
             "outcomes": community.outcomes(iri) if view["kind"] == "claim" else None,
             "my_outcome": community.my_outcome(iri, who) if who and view["kind"] == "claim"
             else None,
+            # A claim page also leads to its remedy's discussion, as the seed page does.
+            "remedy_posts": community.totals([view["remedy"]])["posts"]
+            if view["kind"] == "claim" and view["remedy"] is not None else None,
             "available": True,
         }
     except StoreError as exc:
@@ -354,5 +359,7 @@ def community_view(iri: URIRef) -> dict[str, Any]:
         data = {"available": False}
     return {**view, **data, "item": str(iri)[len(current_app.config["BASE_IRI"]) + 3:],
             "newest": newest, "choices": OUTCOMES,
+            "remedy_url": (local_path(view["remedy"]) or "") + "#discussion"
+            if view["remedy"] is not None else None,
             "max_post": current_app.config["COMMUNITY_MAX_POST"],
             "max_name": current_app.config["COMMUNITY_MAX_NAME"]}
