@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, RDF, XSD
@@ -48,6 +50,10 @@ OUTCOMES = {
 }
 
 
+# A moderator's word on a post (schema:creativeWorkStatus): it overrides the visitors' reports.
+HIDDEN, RESTORED = "hidden by a moderator", "restored by a moderator"
+
+
 @dataclass
 class Post:
     iri: URIRef
@@ -56,7 +62,12 @@ class Post:
     created: datetime
     parent: URIRef | None
     flags: int
+    status: str = ""
     replies: list[Post] = field(default_factory=list)
+    item: URIRef | None = None
+
+    def hidden(self, hide_after: int) -> bool:
+        return self.status == HIDDEN or (self.status != RESTORED and self.flags >= hide_after)
 
 
 @dataclass
@@ -64,6 +75,18 @@ class OutcomeSummary:
     counts: dict[str, int]  # per OUTCOMES key
     people: int
     side_effects: list[str]
+
+
+def default_journal(store_folder: Path) -> Path:
+    """The embedded community journal of a store folder: beside it (var/store-community.jsonl)."""
+    return store_folder.with_name(store_folder.name + "-community.jsonl")
+
+
+def post_iri(post_id: str) -> URIRef:
+    """A post's IRI from its id (the 32 hex digits its pages and forms show)."""
+    if not re.fullmatch(r"[0-9a-f]{32}", post_id):
+        raise ValueError(f"not a post id (32 hex digits): {post_id[:40]!r}")
+    return URIRef(NS + "post/" + post_id)
 
 
 def now() -> Literal:
@@ -181,6 +204,13 @@ class Community:
         graph.add((flag, AS.published, now()))
         self._write([_clear(flag), _insert(graph)])
 
+    def moderate(self, post: URIRef, hide: bool) -> None:
+        """Hide a post, or restore it whatever its reports say; it is kept either way."""
+        graph = Graph()
+        graph.add((post, SCHEMA.creativeWorkStatus, Literal(HIDDEN if hide else RESTORED)))
+        self._write([f"DELETE WHERE {{ GRAPH {GRAPH} {{ {sparql_term(post)} "
+                     "schema:creativeWorkStatus ?status } }", _insert(graph)])
+
     def report_outcome(self, claim: URIRef, visitor: str, outcome: str,
                        side_effects: str) -> None:
         """Record (or replace) the visitor's own outcome with a claim."""
@@ -225,33 +255,34 @@ class Community:
         kinds = {v: k for k, v in VOTES.items()}
         return next((kinds[r["type"]] for r in rows if r["type"] in kinds), None)
 
+    def _posts(self, where: str) -> list[Post]:
+        rows = self._select(
+            "SELECT ?post ?item ?name ?text ?created ?parent ?status "
+            "(COUNT(DISTINCT ?flag) AS ?flags) "
+            f"WHERE {{ GRAPH {GRAPH} {{ {where} ?post a sioc:Post ; "
+            "sioc:has_container/sioc:about ?item ; sioc:content ?text ; dc:creator ?name ; "
+            "dcterms:created ?created . OPTIONAL { ?post sioc:reply_of ?parent } "
+            "OPTIONAL { ?post schema:creativeWorkStatus ?status } "
+            "OPTIONAL { ?flag a as:Flag ; as:object ?post } } } "
+            "GROUP BY ?post ?item ?name ?text ?created ?parent ?status")
+        return [Post(r["post"], str(r["name"]), str(r["text"]), r["created"].toPython(),
+                     r.get("parent"), int(r["flags"]), str(r.get("status", "")),
+                     item=r["item"]) for r in rows]
+
     def post_state(self, post: URIRef) -> tuple[URIRef, bool] | None:
         """The item whose thread holds the post, and whether it is hidden; None if unknown."""
-        rows = self._select(
-            f"SELECT ?item (COUNT(DISTINCT ?flag) AS ?flags) WHERE {{ GRAPH {GRAPH} {{ "
-            f"{sparql_term(post)} a sioc:Post ; sioc:has_container/sioc:about ?item . "
-            f"OPTIONAL {{ ?flag a as:Flag ; as:object {sparql_term(post)} }} }} }} "
-            "GROUP BY ?item")
-        if not rows or rows[0].get("item") is None:
+        found = self._posts(f"VALUES ?post {{ {sparql_term(post)} }}")
+        if not found:
             return None
-        return rows[0]["item"], int(rows[0]["flags"]) >= self.hide_after
+        return found[0].item, found[0].hidden(self.hide_after)  # type: ignore[return-value]
 
     def thread(self, item: URIRef, newest_first: bool = True) -> list[Post]:
         """The thread's visible posts, replies under their posts; a hidden post's replies go
         with it."""
-        rows = self._select(
-            f"SELECT ?post ?name ?text ?created ?parent (COUNT(DISTINCT ?flag) AS ?flags) "
-            f"WHERE {{ GRAPH {GRAPH} {{ ?post sioc:has_container {sparql_term(thread_of(item))} ;"
-            " sioc:content ?text ; dc:creator ?name ; dcterms:created ?created ."
-            " OPTIONAL { ?post sioc:reply_of ?parent }"
-            " OPTIONAL { ?flag a as:Flag ; as:object ?post } } }"
-            " GROUP BY ?post ?name ?text ?created ?parent")
-        posts = {r["post"]: Post(r["post"], str(r["name"]), str(r["text"]),
-                                 r["created"].toPython(), r.get("parent"), int(r["flags"]))
-                 for r in rows}
+        posts = {p.iri: p for p in self._posts(f"VALUES ?item {{ {sparql_term(item)} }}")}
         top: list[Post] = []
         for post in sorted(posts.values(), key=lambda p: (p.created, str(p.iri))):
-            if post.flags >= self.hide_after:
+            if post.hidden(self.hide_after):
                 continue
             if post.parent is None:
                 top.append(post)
@@ -260,6 +291,11 @@ class Community:
         if newest_first:
             top.reverse()
         return top
+
+    def reported(self) -> list[Post]:
+        """Posts that visitors reported or a moderator judged, most reported first."""
+        found = [p for p in self._posts("") if p.flags or p.status]
+        return sorted(found, key=lambda p: (-p.flags, p.created))
 
     def outcomes(self, claim: URIRef) -> OutcomeSummary:
         rows = self._select(

@@ -60,11 +60,11 @@ def votes(client: FlaskClient, item: str = CLAIM) -> tuple[int, int]:
     return found["up"], found["down"]
 
 
-def send(client: FlaskClient, action: str, **form: str | None):
+def send(client: FlaskClient, route: str, **form: str | None):
     """POST a community form with a valid token; `item` defaults to the claim, None omits it."""
     form.setdefault("item", CLAIM)
     data = {"csrf_token": token(client), **{k: v for k, v in form.items() if v is not None}}
-    return client.post(f"/community/{action}", data=data)
+    return client.post(f"/community/{route}", data=data)
 
 
 def counts(html: str) -> tuple[int, int]:
@@ -303,3 +303,52 @@ def test_statistics_chart_the_remedy_and_its_community_apart(client, store):
     assert client.get("/community/claim/no-such-claim").status_code == 404
     assert client.get("/community/study/chae-2023-jar-acupuncture-rls-rct-review").status_code \
         == 404
+
+
+def test_moderators_hide_and_restore_posts_behind_the_token(store, tmp_path):
+    app = make_app(store, COMMUNITY_JOURNAL=str(tmp_path / "c.jsonl"), SECRET_KEY="k",
+                   ADMIN_TOKEN="let-me-moderate")
+    client = app.test_client()
+    send(client, "post", name="Ann", text="a reported post")
+    [post] = community(client).thread(URIRef(ID + CLAIM))
+    post_id = post.iri.rsplit("/", 1)[1]
+    send(client, "flag", item=None, post=post_id)
+    assert "a reported post" not in client.get("/community/admin").get_data(as_text=True)
+    wrong = client.post("/community/admin", data={"csrf_token": token(client), "token": "no"})
+    assert wrong.status_code == 403
+    unsigned = send(client, "admin/moderate", item=None, post=post_id, action="hide")
+    assert unsigned.status_code == 403
+    signed = client.post("/community/admin", data={"csrf_token": token(client),
+                                                    "token": "let-me-moderate"})
+    assert signed.status_code == 303
+    listing = client.get("/community/admin").get_data(as_text=True)
+    assert "a reported post" in listing
+    assert send(client, "admin/moderate", item=None, post=post_id,
+                action="hide").status_code == 303
+    assert community(client).thread(URIRef(ID + CLAIM)) == []
+    for other in (app.test_client() for _ in range(3)):  # reported enough to hide ...
+        send(other, "flag", item=None, post=post_id)
+    send(client, "admin/moderate", item=None, post=post_id, action="restore")
+    assert [p.text for p in community(client).thread(URIRef(ID + CLAIM))] == [
+        "a reported post"]  # ... but a moderator restored it
+    assert make_app(store, SECRET_KEY="k").test_client().get(
+        "/community/admin").status_code == 404  # off without a token
+
+
+def test_kg_moderate_hides_a_post_in_the_journal(store, tmp_path, runner):
+    from kg.cli import main
+    from kg.community import Community
+    from kg.store.journal import JournalledStore
+
+    journal = tmp_path / "c.jsonl"
+    with JournalledStore(journal) as writer:
+        post = Community(writer, b"k").post(URIRef(ID + CLAIM), "t", "Ann", "to hide")
+    post_id = post.rsplit("/", 1)[1]
+    result = runner.invoke(main, ["moderate", "hide", post_id, "--journal", str(journal)])
+    assert result.exit_code == 0, result.output
+    with JournalledStore(journal) as reader:
+        assert Community(reader, b"k").thread(URIRef(ID + CLAIM)) == []
+    result = runner.invoke(main, ["moderate", "hide", "0" * 32, "--journal", str(journal)])
+    assert result.exit_code == 1 and "there is no post" in result.output
+    result = runner.invoke(main, ["moderate", "hide", "../x", "--journal", str(journal)])
+    assert result.exit_code == 1 and "not a post id" in result.output

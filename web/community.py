@@ -10,6 +10,7 @@ hashes of it (kg.community).
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import secrets
@@ -35,7 +36,7 @@ from rdflib import URIRef
 from werkzeug.local import LocalProxy
 from wtforms import ValidationError
 
-from kg.community import NS, OUTCOMES, VOTES, Community
+from kg.community import OUTCOMES, VOTES, Community, default_journal, post_iri
 from kg.formats import RDF_FORMATS
 from kg.namespaces import Graphs
 from kg.store import OxigraphStore, RemoteStore, Store, StoreError, open_store
@@ -50,7 +51,6 @@ log = logging.getLogger(__name__)
 
 EXTENSION = "kg_community"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-POST_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def journal_path(app: Flask) -> str | None:
@@ -60,7 +60,7 @@ def journal_path(app: Flask) -> str | None:
         return str(app.config["COMMUNITY_JOURNAL"])
     store = get_store_of(app)
     if isinstance(store, OxigraphStore) and store.path is not None:
-        return str(store.path.with_name(store.path.name + "-community.jsonl"))
+        return str(default_journal(store.path))
     return None
 
 
@@ -260,9 +260,10 @@ def outcome() -> Response:
 
 
 def _post_iri(value: str) -> URIRef:
-    if not POST_ID.match(value):
+    try:
+        return post_iri(value)
+    except ValueError:
         abort(400, description="The form names no post.")
-    return URIRef(NS + "post/" + value)
 
 
 @bp.get("/community/<family>/<slug>")
@@ -276,6 +277,48 @@ def section(family: str, slug: str) -> str:
     label = next(iter(store.query(bound("community-item", this=iri)).dicts()), {}).get("label")
     return render_template("community/section.html", this=iri, label=label,
                            page_url=local_path(iri))
+
+
+# -- moderation -----------------------------------------------------------------------------
+
+
+def _admin_enabled() -> None:
+    if not current_app.config["ADMIN_TOKEN"]:
+        abort(404, description="Moderation is off: set KG_ADMIN_TOKEN to turn it on.")
+
+
+@bp.get("/community/admin")
+def admin() -> str:
+    """Reported posts, to hide or restore (after signing in with KG_ADMIN_TOKEN)."""
+    _admin_enabled()
+    posts = community.reported() if session.get("admin") else []
+    return render_template("community/admin.html", signed_in=bool(session.get("admin")),
+                           posts=posts, hide_after=community.hide_after)
+
+
+@bp.post("/community/admin")
+def admin_sign_in() -> Response:
+    _admin_enabled()
+    given = request.form.get("token", "").encode("utf-8")
+    if not hmac.compare_digest(given, current_app.config["ADMIN_TOKEN"].encode("utf-8")):
+        abort(403, description="That is not the moderation token.")
+    session["admin"] = True
+    return redirect(url_for("community.admin"), code=303)
+
+
+@bp.post("/community/admin/moderate")
+def moderate() -> Response:
+    _admin_enabled()
+    if not session.get("admin"):
+        abort(403, description="Sign in with the moderation token first.")
+    post_iri = _post_iri(request.form.get("post", ""))
+    action = request.form.get("action", "")
+    if action not in ("hide", "restore"):
+        abort(400, description="A moderator hides or restores a post.")
+    if community.post_state(post_iri) is None:
+        abort(404, description="There is no such post.")
+    community.moderate(post_iri, hide=action == "hide")
+    return redirect(url_for("community.admin"), code=303)
 
 
 # -- the dump -------------------------------------------------------------------------------

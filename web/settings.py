@@ -57,6 +57,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("COMMUNITY_HIDE_AFTER", 3, "Reports from different visitors that hide a post."),
     Setting("COMMUNITY_MAX_POST", 4000, "Longest post or side-effects text, in characters."),
     Setting("COMMUNITY_MAX_NAME", 60, "Longest display name, in characters."),
+    Setting("ADMIN_TOKEN", None,
+            "Turns on /community/admin, where whoever gives this token hides or restores "
+            "reported posts (default: off)."),
 )
 
 
