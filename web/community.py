@@ -74,7 +74,8 @@ def _community_store(app: Flask, journal: str | None) -> Store:
             return FollowingStore(journal)
     if isinstance(store, RemoteStore):
         writer = open_store(str(store.endpoints.query),
-                            update_endpoint=app.config["UPDATE_ENDPOINT"])
+                            update_endpoint=app.config["UPDATE_ENDPOINT"]
+                            or store.endpoints.update)
         try:
             writer.serve_graph(Graphs.COMMUNITY)  # type: ignore[attr-defined]
         except StoreError as exc:  # a read-only engine: the pages still work, writes say why
