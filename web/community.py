@@ -11,6 +11,7 @@ hashes of it (kg.community).
 from __future__ import annotations
 
 import hmac
+import io
 import logging
 import re
 import secrets
@@ -23,6 +24,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -177,11 +179,19 @@ def _item(kinds: tuple[str, ...] = ("claim", "remedy")) -> URIRef:
     return iri
 
 
-def _kind(iri: URIRef) -> str | None:
+def _item_row(iri: URIRef) -> dict[str, Any]:
+    """What the curated graphs say of a community item (kind, labels, remedy), once a request."""
     from web.store import store
 
-    row = next(iter(store.query(bound("community-item", this=iri)).dicts()), None)
-    return str(row["kind"]) if row and "kind" in row else None
+    cache = g.setdefault("community_items", {})
+    if iri not in cache:
+        cache[iri] = next(iter(store.query(bound("community-item", this=iri)).dicts()), {})
+    return cache[iri]
+
+
+def _kind(iri: URIRef) -> str | None:
+    kind = _item_row(iri).get("kind")
+    return str(kind) if kind is not None else None
 
 
 def _text(name: str, limit: int, *, required: bool, multiline: bool) -> str:
@@ -273,9 +283,7 @@ def section(family: str, slug: str) -> str:
     iri = entity_iri(family, slug) if family in ("claim", "remedy") else None
     if iri is None or _kind(iri) != family:
         abort(404, description=f"There is no {family} called {slug!r} with a community page.")
-    from web.store import store
-
-    label = next(iter(store.query(bound("community-item", this=iri)).dicts()), {}).get("label")
+    label = _item_row(iri).get("label")
     return render_template("community/section.html", this=iri, label=label,
                            page_url=local_path(iri))
 
@@ -328,8 +336,6 @@ def moderate() -> Response:
 @bp.get("/downloads/community.<extension>")
 def download(extension: str) -> Response:
     """The community graph alone, as it is now (never part of the curated downloads)."""
-    import io
-
     syntax = next((f for f in RDF_FORMATS.values() if f.extension == extension), None)
     if syntax is None:
         abort(404, description=f"There is no download called community.{extension}.")
@@ -343,9 +349,7 @@ def download(extension: str) -> Response:
 
 
 def _item_view(iri: URIRef) -> dict[str, Any]:
-    from web.store import store
-
-    row = next(iter(store.query(bound("community-item", this=iri)).dicts()), {})
+    row = _item_row(iri)
     kind = str(row.get("kind", ""))
     remedy = row.get("remedy")
     remedy_thread = ("Community Discussion — share results, tips, and questions about "
@@ -363,7 +367,7 @@ def statistics_view(iri: URIRef) -> dict[str, Any]:
     reports on it and its claims, from the community graph, apart."""
     from web.store import store
 
-    row = next(iter(store.query(bound("community-item", this=iri)).dicts()), {})
+    row = _item_row(iri)
     remedy = row.get("remedy")
     if remedy is None:
         return {"remedy": None}
