@@ -306,6 +306,37 @@ def synth(ctx: Context, triples: int, out: Path, seed: int) -> None:
 
 @main.command()
 @engine_options
+@click.argument("action", type=click.Choice(["hide", "restore"]))
+@click.argument("post_id")
+@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
+              help="The embedded community journal (default: beside the store folder; the "
+                   "server must be stopped, or use its /community/admin page).")
+@pass_context
+def moderate(ctx: Context, action: str, post_id: str, journal: Path | None) -> None:
+    """Hide a community post, or restore it whatever its reports say (it is kept either way)."""
+    from kg.community import Community, default_journal, post_iri
+    from kg.namespaces import Graphs
+    from kg.store.journal import JournalledStore
+
+    try:
+        post = post_iri(post_id)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if ctx.endpoint:
+        store = ctx.open(read_only=False)
+        store.serve_graph(Graphs.COMMUNITY)  # type: ignore[attr-defined]
+    else:
+        store = JournalledStore(journal or default_journal(Path(ctx.store_location)))
+    with store:
+        community = Community(store, b"")
+        if community.post_state(post) is None:
+            raise click.ClickException(f"there is no post {post_id}")
+        community.moderate(post, hide=action == "hide")
+    click.echo(f"{'hidden' if action == 'hide' else 'restored'}: {post}", err=True)
+
+
+@main.command()
+@engine_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))

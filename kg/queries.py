@@ -71,6 +71,16 @@ _IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 _KEPT = r'("(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*)'
 
 
+def sparql_term(term: Node) -> str:
+    """A term in its N-Triples form (rdflib's serializer escapes literals), for query or
+    update text; an IRI that could break out of its brackets is refused."""
+    if isinstance(term, URIRef) and any(ch in _IRI_FORBIDDEN for ch in str(term)):
+        raise ValueError(f"not a valid IRI: {str(term)!r}")
+    if not isinstance(term, URIRef | Literal):
+        raise TypeError(f"can only write IRIs and literals, not {type(term).__name__}")
+    return term.n3()
+
+
 def bind(text: str, **values: Node | Sequence[Node]) -> str:
     """Bind `VALUES ?name { UNDEF }` placeholders to terms.
 
@@ -91,17 +101,12 @@ def bind(text: str, **values: Node | Sequence[Node]) -> str:
         if placeholder not in text:
             raise KeyError(f"the query has no placeholder {placeholder!r}")
         terms = [value] if isinstance(value, Node) else list(value)
-        for term in terms:
-            if isinstance(term, URIRef) and any(ch in _IRI_FORBIDDEN for ch in str(term)):
-                raise ValueError(f"not a valid IRI: {str(term)!r}")
-            if not isinstance(term, URIRef | Literal):
-                raise TypeError(f"can only bind IRIs and literals, not {type(term).__name__}")
-        rows = " ".join(term.n3() for term in terms)
+        rows = " ".join(sparql_term(term) for term in terms)
         head, *tails = text.split(placeholder)
         if isinstance(value, Node):
             # Strings and IRIs are matched first and kept, so "?q" inside a bound literal or
             # an IRI is never taken for the variable.
-            written = value.n3()
+            written = sparql_term(value)
             variable = re.compile(_KEPT + rf"|[?$]{re.escape(name)}(?![\w\u00B7\u0300-\u036F])")
             tails = [variable.sub(lambda m, w=written: m.group(0) if m.group(1) else w, tail)
                      for tail in tails]

@@ -63,6 +63,14 @@ class Store(ABC):
     def dump(self, out: BinaryIO, syntax: RdfSyntax, graph: str | None = None) -> None:
         """Write the dataset (quad syntaxes) or one graph or the union (triple syntaxes)."""
 
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL 1.1 Update as one request: the community graph's writes.
+
+        Callers write every value with `kg.queries.sparql_term` (rdflib's N-Triples forms),
+        never by splicing text. Read-only stores refuse.
+        """
+        raise StoreError(f"{type(self).__name__} does not take updates")
+
     @abstractmethod
     def graph_names(self) -> list[str]:
         """The named graphs that hold data."""

@@ -16,11 +16,12 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.formats import RdfSyntax
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, Graphs
 from kg.results import QueryResult
 from kg.store.base import QuerySyntaxError, Store, StoreError
 
 STAGING_SUFFIX = "/staging"
+COMMUNITY = ox.NamedNode(Graphs.COMMUNITY)
 
 
 def to_rdflib(term: object) -> Node | None:
@@ -134,6 +135,9 @@ class OxigraphStore(Store):
         options: dict[str, object] = {}
         if default_graph_uris:
             options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
+        elif self._store.contains_named_graph(COMMUNITY):
+            # The community graph is asked for by name, never merged into the curated default.
+            options["default_graph"] = [g for g in self._store.named_graphs() if g != COMMUNITY]
         else:
             options["use_default_graph_as_union"] = True
         if named_graph_uris:
@@ -145,6 +149,16 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(str(exc)) from exc
         return _to_result(answer, max_rows)
+
+    def update(self, sparql_update: str) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} was opened read-only")
+        try:
+            self._store.update(sparql_update)  # one transaction: all of it or nothing
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+        except OSError as exc:
+            raise StoreError(str(exc)) from exc
 
     def bulk_load(self, data: bytes, syntax: RdfSyntax) -> None:
         """Add a dump as it is, graphs and all, unvalidated: for copies of a built store."""

@@ -23,7 +23,7 @@ from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from kg.formats import RdfSyntax
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, Graphs
 from kg.results import QueryResult
 from kg.store.base import QuerySyntaxError, QueryTimeout, Store, StoreError
 from kg.store.oxigraph import STAGING_SUFFIX
@@ -51,6 +51,8 @@ NOTHING = "urn:x-remedy-kg:nothing"
 ANYTIME_STATES = ("S1TAT",)
 # ... or it fails with one of these (S1T00: the estimated cost exceeds its limit).
 TIMEOUT_STATES = ("S1TAT", "S1T00")
+# The community graph is served by name but is no part of the union or of the curated dumps.
+CURATED = f"FILTER(?g != <{Graphs.COMMUNITY}>)"
 CANCELLED = b"The SPARQL operation has been cancelled"
 GRAPH_MEDIA_TYPES = {
     "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "nt",
@@ -237,6 +239,24 @@ class RemoteStore(Store):
                    retry_if=not_received)
         self._served = None
 
+    def update(self, sparql_update: str) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.endpoints.query} was opened read-only")
+        # Resent only when the engine surely never got it: an update may not be idempotent.
+        self._call(self.endpoints.update_url, lambda: self._update(sparql_update),
+                   retry_if=not_received)
+
+    def serve_graph(self, name: str) -> None:
+        """List a graph in the manifest, so queries may name it (FROM NAMED, GRAPH)."""
+        part = f"<{MANIFEST}> <{DCTERMS.hasPart}>"
+        self.update(f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ {part} <{name}> }} }}")
+        self._served = None
+
+    def notice_graph(self, name: str) -> None:
+        """Another client just wrote to a graph: list it at the next query if it was not."""
+        if self._served is not None and name not in self._served[1]:
+            self._served = None
+
     def _insert_chunks(self, staging: str, graph: Graph) -> None:
         self._update(f"DROP SILENT GRAPH <{staging}>")
         sent = 0
@@ -269,8 +289,11 @@ class RemoteStore(Store):
             dataset = Dataset()
             _bind(dataset)
             # One query for all graphs: blank nodes shared between graphs stay shared.
-            rows = self._all_rows("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                  self.count())
+            # The curated dataset: the community graph has a dump of its own.
+            rows = self._all_rows(
+                f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {CURATED} }}",
+                int(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                               f"{CURATED} }}").rows[0][0]))
             for g, s, p, o in rows:
                 dataset.add((s, p, o, URIRef(str(g))))
             dataset.serialize(out, format=syntax.rdflib, encoding="utf-8")
@@ -395,7 +418,7 @@ def _swap(names: list[str]) -> str:
         f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ {part} {listed} }} }}",
         f"DROP SILENT GRAPH <{UNION}>",
         f"INSERT {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }} "
-        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} {CURATED} GRAPH ?g {{ ?s ?p ?o }} }}",
     ])
 
 
