@@ -20,7 +20,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, request
+from flask.globals import request_ctx
 
 from kg.store import OxigraphStore
 from web.store import get_store_of
@@ -93,8 +94,10 @@ def _not_modified(cache: PageCache, key: str, kept: Kept | None) -> Response:
 
 
 def _read_session() -> bool:
-    # Flask adds `Vary: Cookie` only after the after-request functions, so ask the session.
-    return bool(getattr(session, "accessed", False))
+    # Flask adds `Vary: Cookie` only after the after-request functions, so ask the session
+    # itself; through the `session` proxy the asking would count as reading it.
+    opened = getattr(request_ctx, "_session", None)
+    return bool(opened is not None and opened.accessed)
 
 
 def init_app(app: Flask) -> None:
