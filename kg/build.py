@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Graph
 
@@ -14,7 +16,8 @@ from kg.load import load_files
 from kg.namespaces import Graphs
 from kg.project import Project
 from kg.quality import QualityReport, run_checks
-from kg.store import Store
+from kg.queries import sparql_files
+from kg.store import OxigraphStore, Store
 from kg.validate import ValidationReport, validate
 
 Progress = Callable[[str], None]
@@ -41,6 +44,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     report: ValidationReport = field(default_factory=ValidationReport)
     quality: QualityReport = field(default_factory=QualityReport)
+    unchanged: bool = False  # the store already held a build of these very inputs
 
 
 class ValidationFailed(Exception):
@@ -87,9 +91,51 @@ def check_quality(sources: Sources, timings: dict[str, float] | None = None,
         return run_checks(sources.data, sources.ontology)
 
 
-def build(project: Project, store: Store, progress: Progress = _quiet) -> BuildResult:
-    """Load, validate, check, infer and store. On any error the store keeps its old graphs."""
+# The file in an embedded store's folder that records the inputs of the build it holds.
+STAMP = "kg-build-inputs"
+# The code that turns the files into graphs: a change to it changes what a build writes.
+BUILD_CODE = ("build", "load", "validate", "inference", "quality", "namespaces")
+
+
+def inputs_fingerprint(project: Project) -> str:
+    """A hash of everything a build reads: the project's files, the rules and checks, and the
+    code that applies them. Equal fingerprints give equal stores."""
+    digest = hashlib.sha256()
+    files = [*project.ontology_files, *project.shapes_files, *project.data_files]
+    for path in files:
+        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    for folder in ("rules", "checks"):
+        for name, text in sparql_files(folder).items():
+            digest.update(f"{folder}/{name}\0{text}\0".encode())
+    code = Path(__file__).parent
+    for module in BUILD_CODE:
+        digest.update((code / f"{module}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp(store: Store) -> Path | None:
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        return store.path / STAMP
+    return None
+
+
+def build(project: Project, store: Store, progress: Progress = _quiet,
+          force: bool = False) -> BuildResult:
+    """Load, validate, check, infer and store. On any error the store keeps its old graphs.
+
+    An embedded store that already holds a build of the same inputs (files, rules, checks
+    and build code, by hash) is left as it is unless `force`: the check costs a hash of the
+    files, not a build.
+    """
     result = BuildResult()
+    stamp = _stamp(store)
+    fingerprint = inputs_fingerprint(project) if stamp else ""
+    if (stamp and not force and stamp.exists() and stamp.read_text() == fingerprint
+            and all(g in store.graph_names() for g in Graphs.ALL)):
+        result.unchanged = True
+        result.triples = {name: store.count(name) for name in Graphs.ALL}
+        return result
     sources = load_project(project, result.timings, progress)
     result.report = check(sources, result.timings, progress)
     if not result.report.conforms:
@@ -106,6 +152,10 @@ def build(project: Project, store: Store, progress: Progress = _quiet) -> BuildR
         Graphs.INFERRED: inferred,
     }
     with _timed(result.timings, "store", progress):
+        if stamp:
+            stamp.unlink(missing_ok=True)
         store.replace_graphs(graphs)
+        if stamp:
+            stamp.write_text(fingerprint)
     result.triples = {name: len(graph) for name, graph in graphs.items()}
     return result

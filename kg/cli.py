@@ -133,12 +133,14 @@ def validate(ctx: Context, files: tuple[Path, ...]) -> None:
 
 @main.command("build")
 @engine_options
+@click.option("--force", is_flag=True,
+              help="Build even if the store already holds a build of the same inputs.")
 @pass_context
-def build_command(ctx: Context) -> None:
+def build_command(ctx: Context, force: bool) -> None:
     """Load, validate, infer and write the named graphs to the store (all or nothing)."""
     with ctx.open(read_only=False) as store:
         try:
-            result = build(ctx.project, store, _progress)
+            result = build(ctx.project, store, _progress, force=force)
         except LoadError as exc:
             raise click.ClickException(f"syntax error, store unchanged:\n{exc}") from exc
         except ValidationFailed as exc:
@@ -146,6 +148,10 @@ def build_command(ctx: Context) -> None:
             raise click.ClickException("validation failed, store unchanged") from exc
     for name, count in result.triples.items():
         click.echo(f"{count:>8} triples  {name}")
+    if result.unchanged:
+        click.echo(f"{ctx.location} already holds a build of these inputs (files, rules, "
+                   "checks, build code): nothing to do; --force builds anyway", err=True)
+        return
     if result.quality.warnings:
         click.echo(f"quality checks: {len(result.quality.warnings)} warning(s); "
                    "`kg validate` lists them", err=True)
@@ -235,6 +241,39 @@ def export(ctx: Context, fmt: str, out: Path | None) -> None:
     click.echo(f"wrote {out}", err=True)
 
 
+@main.command("safety")
+@engine_options
+@click.argument("condition")
+@click.option("--outcome", default="", help="The outcome you care about (slug or IRI).")
+@click.option("--situation", multiple=True,
+              help="A population you belong to (slug or IRI), e.g. anticoagulated-patients; "
+                   "repeat for several.")
+@click.option("--taking", multiple=True,
+              help="A medicine you take (slug or IRI), e.g. warfarin; repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sparql"]), default="text",
+              show_default=True, help="sparql prints the one query that answers, bound.")
+@pass_context
+def safety_command(ctx: Context, condition: str, outcome: str, situation: tuple[str, ...],
+                   taking: tuple[str, ...], fmt: str) -> None:
+    """"Is it safe for me?": the remedies for CONDITION (a slug such as restless-legs-syndrome,
+    or its IRI), with the warnings and interactions that apply to your situation and why."""
+    import json
+
+    from kg import safety
+
+    with ctx.open(read_only=True) as store:
+        try:
+            q = safety.question(safety.options(store), condition, outcome, situation, taking)
+        except safety.SafetyInputError as exc:
+            raise click.UsageError(str(exc)) from exc
+        if fmt == "sparql":
+            click.echo(safety.query_text(q))
+            return
+        answer = safety.answer(store, q)
+    click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if fmt == "json"
+               else safety.as_text(answer))
+
+
 @main.command()
 @engine_options
 @pass_context
@@ -247,6 +286,57 @@ def stats(ctx: Context) -> None:
         for section in data_report(store):
             click.echo(f"\n{section.title}")
             click.echo(_table(section.result))
+
+
+@main.command()
+@click.option("--triples", type=click.IntRange(1000), required=True,
+              help="About how many data triples to write (at least 1,000).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Project folder to create: data/ gets the synthetic files, ontology/ and "
+                   "shapes/ a copy of this project's.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="The same seed and size give the same files.")
+@pass_context
+def synth(ctx: Context, triples: int, out: Path, seed: int) -> None:
+    """Write a synthetic graph in our ontology that passes the shapes, for benchmarks."""
+    from kg.synth import synthesize_project
+
+    if (out / "data").exists() and any((out / "data").iterdir()):
+        raise click.ClickException(f"{out / 'data'} is not empty: pick a new --out folder")
+    files, count = synthesize_project(ctx.project, out, triples, seed)
+    click.echo(f"wrote {count} data triples in {len(files)} files to {out / 'data'}; build "
+               f"with: kg --project {out} --store {out / 'store'} build", err=True)
+
+
+@main.command()
+@engine_options
+@click.argument("action", type=click.Choice(["hide", "restore"]))
+@click.argument("post_id")
+@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
+              help="The embedded community journal (default: beside the store folder; the "
+                   "server must be stopped, or use its /community/admin page).")
+@pass_context
+def moderate(ctx: Context, action: str, post_id: str, journal: Path | None) -> None:
+    """Hide a community post, or restore it whatever its reports say (it is kept either way)."""
+    from kg.community import Community, default_journal, post_iri
+    from kg.namespaces import Graphs
+    from kg.store.journal import JournalledStore
+
+    try:
+        post = post_iri(post_id)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if ctx.endpoint:
+        store = ctx.open(read_only=False)
+        store.serve_graph(Graphs.COMMUNITY)  # type: ignore[attr-defined]
+    else:
+        store = JournalledStore(journal or default_journal(Path(ctx.store_location)))
+    with store:
+        community = Community(store, b"")
+        if community.post_state(post) is None:
+            raise click.ClickException(f"there is no post {post_id}")
+        community.moderate(post, hide=action == "hide")
+    click.echo(f"{'hidden' if action == 'hide' else 'restored'}: {post}", err=True)
 
 
 @main.command()

@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.util import guess_format
 
 from kg.namespaces import PREFIXES
+from kg.store.oxigraph import to_rdflib
 
 # Syntaxes that cannot name other documents: JSON-LD would fetch a remote @context and
 # RDF/XML can declare external entities, so a data file could make the build call out.
@@ -53,6 +55,10 @@ def new_graph() -> Graph:
     return graph
 
 
+# Triple syntaxes that pyoxigraph's streaming parser reads first (see _parse_fast).
+FAST = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+
+
 def parse_file(path: Path, into: Graph | None = None) -> Graph:
     """Parse one file into a graph; raises LoadError naming the file and line."""
     graph = into if into is not None else new_graph()
@@ -61,6 +67,8 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
         raise LoadError([SyntaxProblem(
             path, None, f"{fmt} input is not accepted: data files are Turtle (.ttl), TriG, "
                         "N-Triples or N-Quads, which cannot make the build fetch a URL")])
+    if fmt in FAST and _parse_fast(path, FAST[fmt], graph):
+        return graph
     try:
         # Parse into a scratch graph first so a failing file adds nothing to `into`.
         scratch = Graph()
@@ -78,6 +86,31 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
     _check_literals(path, scratch)
     graph += scratch
     return graph
+
+
+def _parse_fast(path: Path, fmt: ox.RdfFormat, graph: Graph) -> bool:
+    """Parse with pyoxigraph's parser, about ten times faster than rdflib's; False if it
+    refuses the file, so that rdflib parses it again and the error reads as it always has
+    (and a file only rdflib accepts still loads, as it did)."""
+    try:
+        # Fresh blank node ids per file, as rdflib gives: `_:x` in two files is two nodes.
+        quads = list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri(),
+                              rename_blank_nodes=True))
+    except (SyntaxError, ValueError, UnicodeDecodeError):
+        return False
+    except FileNotFoundError as exc:
+        raise LoadError([SyntaxProblem(path, None, "no such file")]) from exc
+    for quad in quads:
+        if isinstance(quad.object, ox.Literal) and (
+                found := UNEXPORTABLE.search(quad.object.value)):
+            code = ord(found.group())
+            raise LoadError([SyntaxProblem(
+                path, _line_with(path, code),
+                f"a literal holds the control character U+{code:04X}, which RDF/XML and other "
+                "exports cannot carry (line breaks are LF, \\n)")])
+    graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
+               for q in quads)
+    return True
 
 
 def _check_literals(path: Path, graph: Graph) -> None:

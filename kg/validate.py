@@ -105,7 +105,9 @@ def validate(data: Graph, shapes: Graph, ontology: Graph) -> ValidationReport:
                 focus_context=_context(data, focus),
             )
         )
-    report.results.sort(key=lambda r: (str(r.shape), str(r.focus), r.message))
+    # Ties broken by component and value too, so the same data always reads the same.
+    report.results.sort(key=lambda r: (str(r.shape), str(r.focus), r.message, str(r.component),
+                                       str(r.value)))
     return report
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+import queue
+import shutil
 import tempfile
 import threading
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import (
     Blueprint,
@@ -30,25 +36,116 @@ from web.urls import local_path
 bp = Blueprint("downloads", __name__)
 
 PARTS = {"remedy-kg": None, "ontology": Graphs.ONTOLOGY, "shapes": Graphs.SHAPES}
-_lock = threading.Lock()
+CHUNK = 256 * 1024
+QUEUED_CHUNKS = 16  # at most 4 MB between the writer and a slow client
+FIRST_BYTE_WAIT = 600.0
 
 
-def _dump_path(part: str, syntax: RdfSyntax) -> Path:
-    """A dump on disk, written once per app: the served store is read-only, so it stays true.
+class _Cancelled(Exception):
+    """The client went away: stop writing the dump."""
 
-    Responses stream the file, so a large dataset is never held in memory per request.
-    """
+
+class _ChunkWriter(io.RawIOBase):
+    """A file for store.dump() that hands chunks to the response and tees them to a file."""
+
+    def __init__(self, chunks: queue.Queue, tee: BinaryIO, cancelled: threading.Event):
+        self.chunks, self.tee, self.cancelled = chunks, tee, cancelled
+        self.buffer = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.buffer += data
+        if len(self.buffer) >= CHUNK:
+            self.flush_chunk()
+        return len(data)
+
+    def flush_chunk(self) -> None:
+        if not self.buffer:
+            return
+        chunk, self.buffer = bytes(self.buffer), bytearray()
+        self.tee.write(chunk)
+        while True:
+            if self.cancelled.is_set():
+                raise _Cancelled
+            try:
+                self.chunks.put(chunk, timeout=1)
+                return
+            except queue.Full:
+                continue
+
+
+def _folder() -> Path:
+    """The app's dump folder, removed when the server exits."""
     folder = current_app.extensions.get("kg_dumps")
     if folder is None:
-        folder = current_app.extensions["kg_dumps"] = Path(tempfile.mkdtemp(prefix="kg-dumps-"))
-    path = folder / f"{part}.{syntax.extension}"
-    with _lock:
-        if not path.exists():
-            partial = path.with_suffix(".partial")
-            with partial.open("wb") as out:
-                store.dump(out, syntax, graph=PARTS[part])
+        with _folder_lock:
+            folder = current_app.extensions.get("kg_dumps")
+            if folder is None:
+                folder = Path(tempfile.mkdtemp(prefix="kg-dumps-"))
+                weakref.finalize(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                 shutil.rmtree, folder, ignore_errors=True)
+                current_app.extensions["kg_dumps"] = folder
+    return folder
+
+
+_folder_lock = threading.Lock()
+_DONE = object()
+
+
+def _streamed(part: str, syntax: RdfSyntax, path: Path) -> Iterator[bytes]:
+    """Write the dump in a thread and stream it as it comes; keep the file when complete.
+
+    No lock: each first download writes its own copy (pyoxigraph's serialisers stream, so the
+    first byte comes at once and the server's memory stays flat) and the last to finish
+    replaces the kept file atomically; later downloads send the kept file. An error before the
+    first byte becomes an error response; after it, the connection is cut, so a client never
+    takes a short dump for a whole one.
+    """
+    chunks: queue.Queue = queue.Queue(QUEUED_CHUNKS)
+    cancelled = threading.Event()
+    failure: list[BaseException] = []
+    the_store = store._get_current_object()  # type: ignore[attr-defined]
+    partial = Path(tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".partial")[1])
+
+    def write() -> None:
+        try:
+            with partial.open("wb") as tee:
+                writer = _ChunkWriter(chunks, tee, cancelled)
+                the_store.dump(writer, syntax, graph=PARTS[part])
+                writer.flush_chunk()
             partial.replace(path)
-    return path
+        except _Cancelled:
+            partial.unlink(missing_ok=True)
+        except BaseException as exc:  # noqa: BLE001 - handed to the response
+            partial.unlink(missing_ok=True)
+            failure.append(exc)
+        finally:
+            while not cancelled.is_set():
+                try:
+                    chunks.put(_DONE, timeout=1)
+                    break
+                except queue.Full:
+                    continue
+
+    threading.Thread(target=write, name=f"dump {path.name}", daemon=True).start()
+    first = chunks.get(timeout=FIRST_BYTE_WAIT)
+    if first is _DONE and failure:
+        raise failure[0]
+
+    def body() -> Iterator[bytes]:
+        chunk = first
+        try:
+            while chunk is not _DONE:
+                yield chunk
+                chunk = chunks.get()
+            if failure:
+                raise failure[0]
+        finally:
+            cancelled.set()
+
+    return body()
 
 
 @bp.get("/downloads")
@@ -64,9 +161,15 @@ def download(part: str, extension: str) -> Response:
     if part not in PARTS or syntax is None or (part != "remedy-kg" and syntax.quads):
         abort(404, description=f"There is no download called {part}.{extension}; "
                                "see /downloads for the list.")
+    path = _folder() / f"{part}.{syntax.extension}"
+    media_type = content_type(syntax.media_type)
     # An attachment: a browser saves the 150 MB dump rather than trying to display it.
-    return send_file(_dump_path(part, syntax), mimetype=content_type(syntax.media_type),
-                     download_name=f"{part}.{extension}", as_attachment=True)
+    if path.exists():
+        return send_file(path, mimetype=media_type, download_name=f"{part}.{extension}",
+                         as_attachment=True)
+    response = Response(_streamed(part, syntax, path), mimetype=media_type)
+    response.headers.set("Content-Disposition", "attachment", filename=f"{part}.{extension}")
+    return response
 
 
 @bp.get("/favicon.ico")

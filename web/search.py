@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template, request
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
-from web.page_queries import bound
+from web.label_index import label_index
 from web.store import store
 from web.urls import local_path
 
@@ -46,9 +46,10 @@ def search_limit() -> int:
 
 
 def matches(q: str, limit: int) -> list[Match]:
-    rows = list(store.query(bound("search", q=Literal(q))).dicts())[:limit]
-    return [Match(r["entity"], str(r["name"]), str(r.get("type", "")),  # type: ignore[arg-type]
-                  local_path(r["entity"])) for r in rows]
+    # The label index is read once per app and ranks as search.rq does (web/label_index.py).
+    index = label_index(current_app._get_current_object(), store)  # type: ignore[attr-defined]
+    return [Match(URIRef(m.entity), m.label, m.type, local_path(URIRef(m.entity)))
+            for m in index.search(q, limit)]
 
 
 @bp.get("/search")
