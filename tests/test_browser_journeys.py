@@ -3,7 +3,7 @@ downloaded browser), against `kg serve` on the embedded store (the engine change
 browser sees; tests/test_live.py covers the engines).
 
 Journeys through the pages and the query UI; no request to any host but the server's own;
-axe-core (vendored by scripts/vendor-axe-core.sh) finds no serious or critical violation; no
+axe-core (vendored by scripts/vendor-axe.sh) finds no serious or critical violation; no
 page scrolls sideways at 390, 768 or 1,280 px. Screenshots go to $KG_TEST_OUTPUT (default
 var/test-output/screenshots), which is not committed.
 """
@@ -246,7 +246,7 @@ def _open(page, server: str, path: str) -> None:
 @pytest.mark.parametrize("name", PAGES)
 def test_accessible_and_no_sideways_scrolling(server: str, page, name: str) -> None:
     """axe-core finds no serious or critical violation; at every width the page fits."""
-    assert AXE.is_file(), "axe-core is not vendored: run scripts/vendor-axe-core.sh"
+    assert AXE.is_file(), "axe-core is not vendored: run scripts/vendor-axe.sh"
     _open(page, server, PAGES[name])
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     violations = page.evaluate(
