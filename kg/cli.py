@@ -237,6 +237,39 @@ def export(ctx: Context, fmt: str, out: Path | None) -> None:
     click.echo(f"wrote {out}", err=True)
 
 
+@main.command("safety")
+@engine_options
+@click.argument("condition")
+@click.option("--outcome", default="", help="The outcome you care about (slug or IRI).")
+@click.option("--situation", multiple=True,
+              help="A population you belong to (slug or IRI), e.g. anticoagulated-patients; "
+                   "repeat for several.")
+@click.option("--taking", multiple=True,
+              help="A medicine you take (slug or IRI), e.g. warfarin; repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sparql"]), default="text",
+              show_default=True, help="sparql prints the one query that answers, bound.")
+@pass_context
+def safety_command(ctx: Context, condition: str, outcome: str, situation: tuple[str, ...],
+                   taking: tuple[str, ...], fmt: str) -> None:
+    """"Is it safe for me?": the remedies for CONDITION (a slug such as restless-legs-syndrome,
+    or its IRI), with the warnings and interactions that apply to your situation and why."""
+    import json
+
+    from kg import safety
+
+    with ctx.open(read_only=True) as store:
+        try:
+            q = safety.question(safety.options(store), condition, outcome, situation, taking)
+        except safety.SafetyInputError as exc:
+            raise click.UsageError(str(exc)) from exc
+        if fmt == "sparql":
+            click.echo(safety.query_text(q))
+            return
+        answer = safety.answer(store, q)
+    click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if fmt == "json"
+               else safety.as_text(answer))
+
+
 @main.command()
 @engine_options
 @pass_context
@@ -269,6 +302,37 @@ def synth(ctx: Context, triples: int, out: Path, seed: int) -> None:
     files, count = synthesize_project(ctx.project, out, triples, seed)
     click.echo(f"wrote {count} data triples in {len(files)} files to {out / 'data'}; build "
                f"with: kg --project {out} --store {out / 'store'} build", err=True)
+
+
+@main.command()
+@engine_options
+@click.argument("action", type=click.Choice(["hide", "restore"]))
+@click.argument("post_id")
+@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path),
+              help="The embedded community journal (default: beside the store folder; the "
+                   "server must be stopped, or use its /community/admin page).")
+@pass_context
+def moderate(ctx: Context, action: str, post_id: str, journal: Path | None) -> None:
+    """Hide a community post, or restore it whatever its reports say (it is kept either way)."""
+    from kg.community import Community, default_journal, post_iri
+    from kg.namespaces import Graphs
+    from kg.store.journal import JournalledStore
+
+    try:
+        post = post_iri(post_id)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if ctx.endpoint:
+        store = ctx.open(read_only=False)
+        store.serve_graph(Graphs.COMMUNITY)  # type: ignore[attr-defined]
+    else:
+        store = JournalledStore(journal or default_journal(Path(ctx.store_location)))
+    with store:
+        community = Community(store, b"")
+        if community.post_state(post) is None:
+            raise click.ClickException(f"there is no post {post_id}")
+        community.moderate(post, hide=action == "hide")
+    click.echo(f"{'hidden' if action == 'hide' else 'restored'}: {post}", err=True)
 
 
 @main.command()

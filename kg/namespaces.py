@@ -13,6 +13,8 @@ ID = Namespace(BASE + "id/")
 SCHEMA = Namespace("https://schema.org/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SIOC = Namespace("http://rdfs.org/sioc/ns#")
+AS = Namespace("https://www.w3.org/ns/activitystreams#")
 
 # One path segment per entity family, as in DESIGN.md.
 FAMILIES = (
@@ -31,6 +33,10 @@ class Graphs:
     INFERRED = BASE + "graph/inferred"
 
     ALL = (ONTOLOGY, SHAPES, DATA, INFERRED)
+
+    # Votes, posts and outcome reports: written while the site runs, never by a build, never
+    # in the curated dumps and never in the default graph of queries (ask for it by name).
+    COMMUNITY = BASE + "graph/community"
 
 
 # The prefixes offered to people: in the query UI, CLI tables and Turtle output.
@@ -63,6 +69,7 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
     "obo": str(OBO),
     "sh": str(SH),
+    "sioc": str(SIOC),
 }
 
 

@@ -28,6 +28,7 @@ from kg.formats import RDF_FORMATS, RESULTS_FORMATS
 from kg.namespaces import PREFIXES
 from kg.results import QueryResult, capped
 from kg.store import OxigraphStore, QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
+from kg.store.journal import JournalFollower
 
 NQUADS = RDF_FORMATS["nquads"]
 KILL_WAIT = 5.0  # seconds for the system to reap a killed worker
@@ -39,26 +40,39 @@ class WorkerLost(StoreError):
 
 @dataclass(frozen=True)
 class StoreSource:
-    """How a worker gets a store of its own: an on-disk store's folder, or an N-Quads copy."""
+    """How a worker gets a store of its own: an on-disk store's folder, or an N-Quads copy;
+    and the community journal it follows, if any (kg.store.journal)."""
 
     path: str | None = None
     nquads: bytes | None = None
+    journal: str | None = None
 
     @classmethod
-    def of(cls, store: Store) -> StoreSource:
+    def of(cls, store: Store, journal: str | None = None) -> StoreSource:
         if isinstance(store, OxigraphStore) and store.path is not None:
-            return cls(path=str(store.path))
+            return cls(path=str(store.path), journal=journal)
         # An in-memory store cannot be shared across processes: hand each worker a copy.
         buffer = io.BytesIO()
         store.dump(buffer, NQUADS)
-        return cls(nquads=buffer.getvalue())
+        return cls(nquads=buffer.getvalue(), journal=journal)
 
     def open(self) -> Store:
-        if self.path is not None:
+        if self.path is not None and self.journal is None:
             return open_store(self.path, read_only=True)
+        data = self.nquads or b""
+        if self.path is not None:
+            # The community graph is added to a copy in memory: a read-only store takes no
+            # writes, and another process writes the journal.
+            buffer = io.BytesIO()
+            with open_store(self.path, read_only=True) as disk:
+                disk.dump(buffer, NQUADS)
+            data = buffer.getvalue()
         store = OxigraphStore(None)
-        store.bulk_load(self.nquads or b"", NQUADS)
+        store.bulk_load(data, NQUADS)
         return store
+
+    def follower(self) -> JournalFollower | None:
+        return JournalFollower(self.journal) if self.journal else None
 
 
 @dataclass(frozen=True)
@@ -79,8 +93,10 @@ class Answer:
 
 def answer(store: Store, request: QueryRequest, timeout: float | None = None) -> Answer:
     """Run a request on a store in this process (the workers, and engines that stop queries)."""
+    # One row past the cap tells `capped` that rows were left out.
     result = store.query(request.sparql, default_graph_uris=request.default_graph_uris,
-                         named_graph_uris=request.named_graph_uris, timeout=timeout)
+                         named_graph_uris=request.named_graph_uris, timeout=timeout,
+                         max_rows=request.max_rows + 1)
     return Answer(*capped(result, request.max_rows))
 
 
@@ -182,6 +198,7 @@ def _serve(conn: Connection, source: StoreSource) -> None:
         failure = ""
     except StoreError as exc:
         store, failure = None, str(exc)
+    follower = source.follower()
     while True:
         try:
             request: QueryRequest = conn.recv()
@@ -191,6 +208,9 @@ def _serve(conn: Connection, source: StoreSource) -> None:
             conn.send(("error", failure))
             continue
         try:
+            if follower is not None:
+                # Every write acknowledged before this query was asked is in the journal.
+                follower.catch_up(store)  # type: ignore[arg-type]
             conn.send(_encode(answer(store, request)))
         except QuerySyntaxError as exc:
             conn.send(("syntax", str(exc)))

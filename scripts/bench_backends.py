@@ -4,8 +4,8 @@ Builds the shipped data into the embedded store (in memory) and into each engine
 loopback ports over a temporary folder, as the tests do), then runs every canned question
 ROUNDS times through the store interface, one after another, and prints the median latency
 in milliseconds per backend and its ratio to the embedded store. Also prints each build's
-store step (the load), and the entity page's query. An engine that cannot start is reported
-and left out.
+store step (the load), and the queries of the entity page, of an "Is it safe for me?" answer
+and of the evidence map. An engine that cannot start is reported and left out.
 
 Usage: .venv/bin/python scripts/bench_backends.py [--rounds 30] [--graph-store]
 """
@@ -24,8 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.engine
 from rdflib import URIRef  # noqa: E402
 
 from kg.build import build  # noqa: E402
+from kg.evidence_map import query_text as evidence_map_query  # noqa: E402
+from kg.namespaces import BASE  # noqa: E402
 from kg.project import Project  # noqa: E402
-from kg.queries import canned_queries  # noqa: E402
+from kg.queries import bind, canned_queries  # noqa: E402
+from kg.safety import answer_query, runnable  # noqa: E402
 from kg.store import OxigraphStore, Store  # noqa: E402
 from tests.engines import ENGINES, Engine, EngineUnavailable  # noqa: E402
 from web.page_queries import bound  # noqa: E402
@@ -36,6 +39,13 @@ CLAIM = URIRef("https://w3id.org/remedy-kg/id/claim/acupuncture--restless-legs-s
 def questions() -> dict[str, str]:
     texts = {name: q.text for name, q in canned_queries().items()}
     texts["(entity page of the RLS claim)"] = bound("entity-page", this=CLAIM)
+    texts["(safety: RLS, 2 situations, warfarin)"] = bind(
+        runnable(answer_query("safety")),
+        condition=URIRef(BASE + "id/condition/restless-legs-syndrome"),
+        situation=[URIRef(BASE + "id/population/anticoagulated-patients"),
+                   URIRef(BASE + "id/population/implanted-electrical-devices")],
+        taking=[URIRef(BASE + "id/remedy/warfarin")])
+    texts["(evidence map, every claim)"] = evidence_map_query()
     return texts
 
 

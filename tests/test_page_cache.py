@@ -29,10 +29,15 @@ def client(synthetic_store: Store):
     return make_app(synthetic_store).test_client()
 
 
-def claim_path(store: Store) -> str:
-    row = next(store.query("SELECT ?c WHERE { ?c a <https://w3id.org/remedy-kg/ontology#Claim>"
+def first_path(store: Store, cls: str) -> str:
+    row = next(store.query(f"SELECT ?c WHERE {{ ?c a <https://w3id.org/remedy-kg/ontology#{cls}>"
                            " } ORDER BY ?c LIMIT 1").dicts())
     return str(row["c"]).removeprefix("https://w3id.org/remedy-kg")
+
+
+def claim_path(store: Store) -> str:
+    # A condition page: claim and remedy pages carry the visitor's community part.
+    return first_path(store, "Condition")
 
 
 def test_a_page_is_kept_and_served_again(client, synthetic_store: Store) -> None:
@@ -78,3 +83,14 @@ def test_errors_are_not_kept(client) -> None:
         assert response.status_code == 404
         assert "X-Page-Cache" not in response.headers
         assert "ETag" not in response.headers
+
+
+def test_a_page_with_the_visitors_community_part_is_not_kept(client,
+                                                             synthetic_store: Store) -> None:
+    """Claim pages hold the visitor's CSRF tokens and vote: never served from the cache."""
+    path = first_path(synthetic_store, "Claim")
+    first = client.get(path)
+    assert first.status_code == 200
+    again = client.get(path)
+    assert "X-Page-Cache" not in again.headers
+    assert "Cookie" in again.headers.get("Vary", "")

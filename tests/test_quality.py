@@ -74,6 +74,10 @@ claim:acupuncture--rls a rkg:Claim ;
     dcterms:source source:seed-page .
 """, ["claim:acupuncture--rls", "claim:acupuncture--restless-legs-syndrome",
       "condition:restless-legs-syndrome"]),
+    "interactions-of-other-remedies-violation": ("""
+claim:warfarin--systemic-lupus-erythematosus rkg:warning warning:turmeric-anticoagulants .
+""", ["claim:warfarin--systemic-lupus-erythematosus", "warning:turmeric-anticoagulants",
+      "remedy:warfarin"]),
     "claims-without-studies-warning": (LONE_REMEDY, ["claim:test-remedy--gastroparesis"]),
     "remedies-without-warnings-warning": (LONE_REMEDY, ["remedy:test-remedy"]),
     "remedies-without-claims-warning": ("""

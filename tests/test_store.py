@@ -102,3 +102,14 @@ def test_read_only_store_that_was_never_built_is_an_error(tmp_path: Path) -> Non
 
 def test_built_store_has_the_four_graphs(store) -> None:
     assert store.graph_names() == sorted(Graphs.ALL)
+
+
+def test_a_keyword_in_a_comment_does_not_change_the_query_form(store) -> None:
+    """SPARQLWrapper guesses the form from the text; comments naming another form must not fool
+    the remote stores (a SELECT whose description said "ask" came back as an empty ASK)."""
+    result = store.query(
+        "# title: a question\n"
+        "# description: change the IRI to ask about another outcome, or construct a graph\n"
+        "SELECT ?claim WHERE { ?claim a <https://w3id.org/remedy-kg/ontology#Claim> } LIMIT 2\n")
+    assert result.form == "SELECT"
+    assert len(result.rows) == 2

@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from kg.namespaces import PREFIXES, RKG, SCHEMA
 from kg.store import Store
-from web import errors, limits, page_cache, query_runner, security, settings
+from web import community, errors, limits, page_cache, query_runner, security, settings
 from web import store as store_resource
 
 
@@ -25,15 +25,16 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
         raise ValueError(f"BASE_IRI must end with / or #, not {app.config['BASE_IRI']!r}")
 
     store_resource.init_app(app, store)
-    query_runner.init_app(app, store_resource.get_store_of(app))
+    journal = community.init_app(app)
+    query_runner.init_app(app, store_resource.get_store_of(app), journal)
     errors.init_app(app)
     security.init_app(app)
 
-    from web import api, downloads, openapi, pages, sparql
+    from web import api, downloads, evidence_map, openapi, pages, safety, sparql
 
-    for module in (pages, sparql, downloads, api, openapi):
+    for module in (pages, sparql, downloads, api, openapi, safety, evidence_map):
         app.register_blueprint(module.bp)
-    limits.init_app(app)
+    community.limit(limits.init_app(app), app)
     page_cache.init_app(app)
 
     @app.context_processor

@@ -8,8 +8,8 @@ later ones get the kept bytes, and a client that sends back the ETag gets a 304 
 work. On a remote engine a `kg build` changes the data under a running server, so there the
 cache is off (each response still carries no ETag, as before).
 
-Per-visitor parts (community counts, once they exist) must come from their own request (an
-API call from the page), or be left out of the cached body, so that they do not defeat this.
+A response that read the visitor's session (the community part of claim and remedy pages: its
+CSRF tokens and the visitor's own vote) says so with `Vary: Cookie` and is never kept.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask, Response, request
+from flask.globals import request_ctx
 
 from kg.store import OxigraphStore
 from web.store import get_store_of
@@ -92,6 +93,13 @@ def _not_modified(cache: PageCache, key: str, kept: Kept | None) -> Response:
     return response
 
 
+def _read_session() -> bool:
+    # Flask adds `Vary: Cookie` only after the after-request functions, so ask the session
+    # itself; through the `session` proxy the asking would count as reading it.
+    opened = getattr(request_ctx, "_session", None)
+    return bool(opened is not None and opened.accessed)
+
+
 def init_app(app: Flask) -> None:
     """Serve kept pages before the views run; keep what they render. Register after limits,
     so rate limits still count requests answered from the cache."""
@@ -117,7 +125,7 @@ def init_app(app: Flask) -> None:
     def keep(response: Response) -> Response:
         if (request.method != "GET" or request.endpoint not in CACHED_VIEWS
                 or response.status_code != 200 or response.is_streamed
-                or "X-Page-Cache" in response.headers):
+                or "X-Page-Cache" in response.headers or _read_session()):
             return response
         key = _key()
         response.set_etag(cache.etag(key))

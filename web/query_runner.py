@@ -23,7 +23,7 @@ EXTENSION = "kg_query_runner"
 
 class QueryRunner:
     def __init__(self, store: Store, *, timeout: float, max_rows: int, max_concurrent: int,
-                 queue_wait: float):
+                 queue_wait: float, journal: str | None = None):
         self.store = store
         self.timeout = timeout
         self.max_rows = max_rows
@@ -31,7 +31,7 @@ class QueryRunner:
         self.queue_wait = queue_wait
         self._slots = threading.BoundedSemaphore(max_concurrent)
         self._pool = None if store.stops_queries else \
-            WorkerPool(lambda: StoreSource.of(store), max_concurrent)
+            WorkerPool(lambda: StoreSource.of(store, journal), max_concurrent)
 
     def run(self, sparql: str, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = ()) -> Answer:
@@ -59,7 +59,8 @@ class QueryRunner:
             self._pool.close()
 
 
-def init_app(app: Flask, store: Store) -> None:
+def init_app(app: Flask, store: Store, journal: str | None = None) -> None:
+    """`journal`: the community journal the query workers follow (embedded stores)."""
     config = app.config
     for name in ("QUERY_TIMEOUT", "QUERY_QUEUE_WAIT"):
         if not isinstance(config[name], int | float) or config[name] <= 0:
@@ -71,7 +72,7 @@ def init_app(app: Flask, store: Store) -> None:
     runner = QueryRunner(store, timeout=config["QUERY_TIMEOUT"],
                          max_rows=config["MAX_RESULT_ROWS"],
                          max_concurrent=config["MAX_CONCURRENT_QUERIES"],
-                         queue_wait=config["QUERY_QUEUE_WAIT"])
+                         queue_wait=config["QUERY_QUEUE_WAIT"], journal=journal)
     app.extensions[EXTENSION] = runner
     atexit.register(runner.close)
 

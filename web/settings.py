@@ -43,6 +43,23 @@ SETTINGS: tuple[Setting, ...] = (
             "over it is a 429 with Retry-After."),
     Setting("SPARQL_RATE_LIMIT", "120 per minute",
             "SPARQL queries per client address, on top of RATE_LIMIT ('' for none)."),
+    Setting("UPDATE_ENDPOINT", None,
+            "SPARQL Update endpoint of the remote engine, for the community graph's writes "
+            "(default: ENDPOINT)."),
+    Setting("SECRET_KEY", None,
+            "Signs the session cookie and CSRF tokens and keys the visitor hashes (default: "
+            "a random key kept beside the community journal; set it for a remote engine)."),
+    Setting("COMMUNITY_JOURNAL", None,
+            "The embedded community graph's journal file (default: beside the store folder, "
+            "var/store-community.jsonl)."),
+    Setting("COMMUNITY_RATE_LIMIT", "20 per minute;300 per day",
+            "Votes, posts, reports per client address ('' for none); over it is a 429."),
+    Setting("COMMUNITY_HIDE_AFTER", 3, "Reports from different visitors that hide a post."),
+    Setting("COMMUNITY_MAX_POST", 4000, "Longest post or side-effects text, in characters."),
+    Setting("COMMUNITY_MAX_NAME", 60, "Longest display name, in characters."),
+    Setting("ADMIN_TOKEN", None,
+            "Turns on /community/admin, where whoever gives this token hides or restores "
+            "reported posts (default: off)."),
 )
 
 

@@ -46,8 +46,13 @@ class Store(ABC):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; raises QuerySyntaxError when it does not parse.
+
+        `max_rows` lets a backend stop reading rows (or triples) past that many; callers that
+        pass it still cap the result themselves (kg.results.capped), so ask for one more row
+        than you show to learn whether any were left out.
 
         `timeout` (seconds) is honoured by backends whose `stops_queries` is true, which raise
         QueryTimeout when it passes; the others ignore it and their callers must stop the query
@@ -57,6 +62,14 @@ class Store(ABC):
     @abstractmethod
     def dump(self, out: BinaryIO, syntax: RdfSyntax, graph: str | None = None) -> None:
         """Write the dataset (quad syntaxes) or one graph or the union (triple syntaxes)."""
+
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL 1.1 Update as one request: the community graph's writes.
+
+        Callers write every value with `kg.queries.sparql_term` (rdflib's N-Triples forms),
+        never by splicing text. Read-only stores refuse.
+        """
+        raise StoreError(f"{type(self).__name__} does not take updates")
 
     @abstractmethod
     def graph_names(self) -> list[str]:

@@ -6,6 +6,7 @@ import ctypes
 import os
 import shutil
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,11 +16,12 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.formats import RdfSyntax
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, Graphs
 from kg.results import QueryResult
 from kg.store.base import QuerySyntaxError, Store, StoreError
 
 STAGING_SUFFIX = "/staging"
+COMMUNITY = ox.NamedNode(Graphs.COMMUNITY)
 
 
 def to_rdflib(term: object) -> Node | None:
@@ -127,11 +129,15 @@ class OxigraphStore(Store):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
         # pyoxigraph has no query time limit, so `timeout` is not honoured (stops_queries).
         options: dict[str, object] = {}
         if default_graph_uris:
             options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
+        elif self._store.contains_named_graph(COMMUNITY):
+            # The community graph is asked for by name, never merged into the curated default.
+            options["default_graph"] = [g for g in self._store.named_graphs() if g != COMMUNITY]
         else:
             options["use_default_graph_as_union"] = True
         if named_graph_uris:
@@ -142,7 +148,17 @@ class OxigraphStore(Store):
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
-        return _to_result(answer)
+        return _to_result(answer, max_rows)
+
+    def update(self, sparql_update: str) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} was opened read-only")
+        try:
+            self._store.update(sparql_update)  # one transaction: all of it or nothing
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+        except OSError as exc:
+            raise StoreError(str(exc)) from exc
 
     def bulk_load(self, data: bytes, syntax: RdfSyntax) -> None:
         """Add a dump as it is, graphs and all, unvalidated: for copies of a built store."""
@@ -191,17 +207,20 @@ def _prefixes(syntax: RdfSyntax) -> dict[str, str] | None:
     return dict(PREFIXES) if syntax.name in ("turtle", "trig") else None
 
 
-def _to_result(answer: object) -> QueryResult:
+def _to_result(answer: object, max_rows: int | None = None) -> QueryResult:
+    # Answers are lazy: reading no further than the caller will show saves converting (and, for
+    # a whole-graph CONSTRUCT, evaluating) rows that would be cut anyway.
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
+        rows = [tuple(to_rdflib(solution[v]) for v in variables)
+                for solution in islice(answer, max_rows)]
         return QueryResult("SELECT", variables=variables, rows=rows)
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    for triple in answer:  # type: ignore[attr-defined]
+    for triple in islice(answer, max_rows):  # type: ignore[call-overload]
         graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
                    to_rdflib(triple.object)))
     return QueryResult("CONSTRUCT", graph=graph)

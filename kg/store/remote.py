@@ -23,7 +23,7 @@ from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from kg.formats import RdfSyntax
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, Graphs
 from kg.results import QueryResult
 from kg.store.base import QuerySyntaxError, QueryTimeout, Store, StoreError
 from kg.store.oxigraph import STAGING_SUFFIX
@@ -51,6 +51,8 @@ NOTHING = "urn:x-remedy-kg:nothing"
 ANYTIME_STATES = ("S1TAT",)
 # ... or it fails with one of these (S1T00: the estimated cost exceeds its limit).
 TIMEOUT_STATES = ("S1TAT", "S1T00")
+# The community graph is served by name but is no part of the union or of the curated dumps.
+CURATED = f"FILTER(?g != <{Graphs.COMMUNITY}>)"
 CANCELLED = b"The SPARQL operation has been cancelled"
 GRAPH_MEDIA_TYPES = {
     "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "nt",
@@ -127,24 +129,28 @@ class RemoteStore(Store):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
-        _check_syntax(sparql)
+        # `max_rows` is not sent: a LIMIT would change the query's meaning for the engine, and
+        # the caller caps the answer.
+        form = _check_syntax(sparql)
         served = None if default_graph_uris and named_graph_uris else self._served_graphs()
         # Like the embedded store, the default graph is the union of our graphs (Virtuoso's
         # would include its system graphs, Oxigraph's is the empty unnamed graph).
         defaults = list(default_graph_uris) or ([UNION] if served else [NOTHING])
         named = list(named_graph_uris) or served or [NOTHING]
-        return self._query(sparql, defaults, named, timeout)
+        return self._query(sparql, defaults, named, timeout, form)
 
     def _query(self, sparql: str, defaults: list[str], named: list[str],
-               timeout: float | None) -> QueryResult:
+               timeout: float | None, form: str | None = None) -> QueryResult:
         wrapper = self._wrapper(self.endpoints.query)
         wrapper.setQuery(sparql)
-        # SPARQLWrapper guesses the form from keywords in the text, comments included: a
-        # question whose comment says "no clear difference" was sent as a CLEAR update. The
-        # query parses (queries reach here through _check_syntax), so take the form from it.
-        form = _form(sparql, wrapper.queryType)
-        wrapper.queryType = form
+        # SPARQLWrapper guesses the form from keywords in the text, comments included: a SELECT
+        # whose comment said "ask" came back as an empty ASK, one that said "no clear difference"
+        # was sent as a CLEAR update. The parser's answer (from _check_syntax) wins.
+        if form is not None:
+            wrapper.queryType = form
+        form = wrapper.queryType
         is_graph = form in ("CONSTRUCT", "DESCRIBE")
         wrapper.setReturnFormat(TURTLE if is_graph else JSON)
         for uri in defaults:
@@ -233,6 +239,24 @@ class RemoteStore(Store):
                    retry_if=not_received)
         self._served = None
 
+    def update(self, sparql_update: str) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.endpoints.query} was opened read-only")
+        # Resent only when the engine surely never got it: an update may not be idempotent.
+        self._call(self.endpoints.update_url, lambda: self._update(sparql_update),
+                   retry_if=not_received)
+
+    def serve_graph(self, name: str) -> None:
+        """List a graph in the manifest, so queries may name it (FROM NAMED, GRAPH)."""
+        part = f"<{MANIFEST}> <{DCTERMS.hasPart}>"
+        self.update(f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ {part} <{name}> }} }}")
+        self._served = None
+
+    def notice_graph(self, name: str) -> None:
+        """Another client just wrote to a graph: list it at the next query if it was not."""
+        if self._served is not None and name not in self._served[1]:
+            self._served = None
+
     def _insert_chunks(self, staging: str, graph: Graph) -> None:
         self._update(f"DROP SILENT GRAPH <{staging}>")
         sent = 0
@@ -265,8 +289,11 @@ class RemoteStore(Store):
             dataset = Dataset()
             _bind(dataset)
             # One query for all graphs: blank nodes shared between graphs stay shared.
-            rows = self._all_rows("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                  self.count())
+            # The curated dataset: the community graph has a dump of its own.
+            rows = self._all_rows(
+                f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {CURATED} }}",
+                int(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                               f"{CURATED} }}").rows[0][0]))
             for g, s, p, o in rows:
                 dataset.add((s, p, o, URIRef(str(g))))
             dataset.serialize(out, format=syntax.rdflib, encoding="utf-8")
@@ -293,26 +320,22 @@ class RemoteStore(Store):
         return rows
 
 
-def _form(sparql: str, guessed: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE, from pyoxigraph's reading of the query."""
-    answer = ox.Store().query(sparql)
-    if isinstance(answer, ox.QueryBoolean):
-        return "ASK"
-    if isinstance(answer, ox.QuerySolutions):
-        return "SELECT"
-    return guessed if guessed in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT"
-
-
-def _check_syntax(sparql: str) -> None:
+def _check_syntax(sparql: str) -> str | None:
     """Parse with the embedded store's parser: the same messages on every backend, and engines
     only ever see standard SPARQL 1.1. Nothing is evaluated: the store is empty and results lazy.
+    Returns the query form the parser saw (None if it could not tell).
     """
     try:
-        ox.Store().query(sparql)
+        result = ox.Store().query(sparql)
     except SyntaxError as exc:
         raise QuerySyntaxError(str(exc)) from exc
     except (OSError, RuntimeError, ValueError):
-        pass  # not a syntax error; the engine will judge
+        return None  # not a syntax error; the engine will judge
+    if isinstance(result, ox.QueryBoolean):
+        return "ASK"
+    if isinstance(result, ox.QuerySolutions):
+        return "SELECT"
+    return "CONSTRUCT"  # or DESCRIBE: both answer a graph, as in the embedded store
 
 
 # -- HTTP answers to rdflib terms ---------------------------------------------------------------
@@ -395,7 +418,7 @@ def _swap(names: list[str]) -> str:
         f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ {part} {listed} }} }}",
         f"DROP SILENT GRAPH <{UNION}>",
         f"INSERT {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }} "
-        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} {CURATED} GRAPH ?g {{ ?s ?p ?o }} }}",
     ])
 
 
