@@ -711,18 +711,18 @@ def main() -> None:
         "command": " ".join(["bench/run.py", *sys.argv[1:]]), "machine": machine(),
         "rounds": args.rounds, "seconds": args.seconds, "sizes": []}
     work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = f"{dt.datetime.now(dt.UTC):%Y-%m-%d}-{re.sub(r'[^A-Za-z0-9-]', '-', platform.node())}"
     try:
         for name in names:
             results["sizes"].append(measure_size(name, SIZES[name], args, work))
+            # After each size, so a run stopped at 1M keeps what the smaller sizes measured.
+            (args.out / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))
+            (args.out / f"{stem}.md").write_text(report(results) + "\n")
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    text = report(results)
-    print(text)
-    args.out.mkdir(parents=True, exist_ok=True)
-    stem = f"{dt.datetime.now(dt.UTC):%Y-%m-%d}-{re.sub(r'[^A-Za-z0-9-]', '-', platform.node())}"
-    (args.out / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))
-    (args.out / f"{stem}.md").write_text(text + "\n")
+    print(report(results))
     say(f"wrote {args.out / stem}.md and .json")
 
 

@@ -191,19 +191,22 @@ def synthesize(triples: int, out: Path, seed: int = 0,
         w.record("populations", population, pairs)
 
     # ------------------------------------------------------------ meridians and acupoints
+    # Own IRIs (x-LU, x-LU1), WHO codes as notations (the shapes ask for them): the synthetic
+    # records can sit beside the shipped meridians and acupoints without merging into them.
     for i, code in enumerate(MERIDIANS):
-        w.record("meridians", f"meridian:{code}", [
+        w.record("meridians", f"meridian:x-{code}", [
             ("a", "rkg:Meridian"), *_record(f"{code} meridian {pseudo_word(i)}", rng),
             ("skos:notation", f'"{code}"'), ("skos:prefLabel", _text(f"{code} meridian")),
             ("rkg:associatedOrgan", f"obo:UBERON_{9000000 + i:07d}"),
             ("rkg:meridianKind", "rkg:PrimaryMeridian" if i < 12 else "rkg:ExtraordinaryVessel")])
     acupoints = []
-    for i in range(scaled(500, 28)):
+    # At most 99 points a meridian: the WHO code pattern has one or two digits.
+    for i in range(min(scaled(500, 28), 14 * 99)):
         code = f"{MERIDIANS[i % 14]}{i // 14 + 1}"
-        acupoints.append(f"acupoint:{code}")
+        acupoints.append(f"acupoint:x-{code}")
         w.record("acupoints", acupoints[-1], [
             ("a", "rkg:Acupoint"), *_record(f"{code} {pseudo_word(i)}", rng),
-            ("skos:notation", f'"{code}"'), ("rkg:meridian", f"meridian:{MERIDIANS[i % 14]}"),
+            ("skos:notation", f'"{code}"'), ("rkg:meridian", f"meridian:x-{MERIDIANS[i % 14]}"),
             ("rkg:pinyin", f'"{pseudo_word(i)}"'),
             ("rkg:whoPage", f'"{1 + i % 300}"^^xsd:positiveInteger')])
 

@@ -72,3 +72,22 @@ def test_it_refuses_a_folder_with_data(synthetic: Path) -> None:
     result = CliRunner().invoke(main, ["synth", "--triples", "4000", "--out", str(synthetic)])
     assert result.exit_code != 0
     assert "not empty" in result.output
+
+
+def test_it_sits_beside_the_shipped_data(synthetic: Path, tmp_path: Path,
+                                         project: Project) -> None:
+    # The benchmark builds both together: no synthetic record may merge into a shipped one
+    # (the same meridian or acupoint IRI would carry two labels).
+    both = Project(tmp_path / "both")
+    for folder in ("ontology", "shapes"):
+        (both.root / folder).mkdir(parents=True)
+        for path in (synthetic / folder).glob("*.ttl"):
+            (both.root / folder / path.name).write_bytes(path.read_bytes())
+    (both.root / "data").mkdir()
+    for path in [*(synthetic / "data").glob("*.ttl"), *project.data_files]:
+        name = path.name if path.parent == synthetic / "data" else f"shipped-{path.name}"
+        (both.root / "data" / name).write_bytes(path.read_bytes())
+    sources = load_project(both)
+    report = check(sources)
+    assert report.conforms, report.text()
+    assert check_quality(sources).conforms
