@@ -7,6 +7,9 @@ Virtuoso), so every test that uses `store`, `built` or `disk_store` runs against
 from __future__ import annotations
 
 import os
+import subprocess
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,3 +141,19 @@ def make_app(store: Store, **config: object):
 
     return create_app({"TESTING": True, "RATE_LIMIT": "", "SPARQL_RATE_LIMIT": "", **config},
                       store=store)
+
+
+def wait_until_serving(process: subprocess.Popen, url: str, timeout: float = 30) -> None:
+    """Poll `url` until the server started as `process` answers; if it exits or the time runs
+    out, kill it and raise with the end of its stderr."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("kg serve did not start: "
+                                   + process.stderr.read().decode()[-2000:]) from None
+            time.sleep(0.2)

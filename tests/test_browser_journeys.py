@@ -15,8 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +23,7 @@ import pytest
 
 from kg.formats import RDF_FORMATS
 from kg.store import OxigraphStore, Store
+from tests.conftest import wait_until_serving
 from tests.test_live import CHROMIUM, _free_port
 
 pytestmark = pytest.mark.live
@@ -67,17 +66,7 @@ def server(embedded_store: Store, tmp_path_factory: pytest.TempPathFactory) -> I
                                     # a loaded CI machine must not cut the examples short
                                     "KG_QUERY_TIMEOUT": "60"})
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("kg serve did not start: "
-                                   + process.stderr.read().decode()[-2000:]) from None
-            time.sleep(0.2)
+    wait_until_serving(process, url + "/", timeout=30)
     yield url
     process.terminate()
     process.wait(timeout=10)

@@ -24,6 +24,7 @@ import pytest
 
 from kg.cli import main
 from kg.namespaces import Graphs
+from tests.conftest import wait_until_serving
 from tests.engines import free_port
 
 pytestmark = [pytest.mark.live, pytest.mark.parametrize("engine", ["embedded"], indirect=True)]
@@ -39,17 +40,7 @@ def serving(store: Path, journal: Path) -> Iterator[tuple[str, subprocess.Popen]
     process = subprocess.Popen([str(kg), "--store", str(store), "serve", "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/community/" + CLAIM, timeout=5).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("kg serve did not start: "
-                                   + process.stderr.read().decode()[-2000:]) from None
-            time.sleep(0.2)
+    wait_until_serving(process, url + "/community/" + CLAIM, timeout=60)
     try:
         yield url, process
     finally:

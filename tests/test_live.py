@@ -11,7 +11,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.formats import RDF_FORMATS
 from kg.store import open_store
+from tests.conftest import wait_until_serving
 from tests.isomorphism import same_graph
 
 pytestmark = pytest.mark.live
@@ -44,17 +44,7 @@ def server(disk_store: Path) -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ},
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("kg serve did not start: "
-                                   + process.stderr.read().decode()[-2000:]) from None
-            time.sleep(0.2)
+    wait_until_serving(process, url + "/", timeout=30)
     yield url
     process.terminate()
     process.wait(timeout=10)
