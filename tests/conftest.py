@@ -7,6 +7,7 @@ Virtuoso), so every test that uses `store`, `built` or `disk_store` runs against
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import time
 import urllib.request
@@ -20,6 +21,8 @@ from kg.build import BuildResult, build
 from kg.project import Project
 from kg.store import OxigraphStore, Store
 from tests.engines import ENGINES, Engine, EngineUnavailable
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BACKENDS = ["embedded", *ENGINES]
@@ -157,3 +160,35 @@ def wait_until_serving(process: subprocess.Popen, url: str, timeout: float = 30)
                 raise RuntimeError("kg serve did not start: "
                                    + process.stderr.read().decode()[-2000:]) from None
             time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A synthetic graph (`kg synth`, 3,000 triples) built once into an in-memory store, for
+    tests that need more than the shipped data but only read it."""
+    from kg.cli import main
+
+    out = tmp_path_factory.mktemp("synth") / "project"
+    result = CliRunner().invoke(main, ["synth", "--triples", "3000", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    store = OxigraphStore(None)
+    build(Project(out), store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium through Playwright (never a browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run scripts/install-system-deps.sh")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield instance
+        instance.close()

@@ -24,7 +24,7 @@ import pytest
 from kg.formats import RDF_FORMATS
 from kg.store import OxigraphStore, Store
 from tests.conftest import wait_until_serving
-from tests.test_live import CHROMIUM, _free_port
+from tests.engines import free_port
 
 pytestmark = pytest.mark.live
 
@@ -57,7 +57,7 @@ def server(embedded_store: Store, tmp_path_factory: pytest.TempPathFactory) -> I
     copy = OxigraphStore(folder)
     copy.bulk_load(buffer.getvalue(), RDF_FORMATS["nquads"])
     copy.close()
-    port = _free_port()
+    port = free_port()
     kg = Path(sys.executable).with_name("kg")
     # --store after the sub-command, as people type it.
     process = subprocess.Popen([str(kg), "serve", "--store", str(folder), "--port", str(port)],
@@ -71,22 +71,6 @@ def server(embedded_store: Store, tmp_path_factory: pytest.TempPathFactory) -> I
     process.terminate()
     process.wait(timeout=10)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run scripts/install-system-deps.sh")
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

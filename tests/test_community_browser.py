@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_community_durability import serving
-from tests.test_live import browser, page  # noqa: F401 - fixtures
+from tests.test_live import page  # noqa: F401 - the live page fixture
 
 pytestmark = [pytest.mark.live, pytest.mark.parametrize("engine", ["embedded"], indirect=True)]
 CLAIM = "/id/claim/acupuncture--restless-legs-syndrome"

@@ -5,28 +5,13 @@ from __future__ import annotations
 import gc
 import io
 import threading
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kg.build import build
-from kg.cli import main
 from kg.formats import RDF_FORMATS
-from kg.project import Project
-from kg.store import OxigraphStore, Store
+from kg.store import Store
 from tests.conftest import make_app
 from web import downloads
-
-
-@pytest.fixture(scope="module")
-def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    out: Path = tmp_path_factory.mktemp("synth-dumps") / "project"
-    assert CliRunner().invoke(main, ["synth", "--triples", "2000", "--out", str(out)]
-                              ).exit_code == 0
-    store = OxigraphStore(None)
-    build(Project(out), store)
-    return store
 
 
 @pytest.mark.parametrize("name", sorted(RDF_FORMATS))

@@ -7,8 +7,6 @@ download, and headless Chromium (Debian's, driven by Playwright) for what a visi
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -22,6 +20,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 from kg.formats import RDF_FORMATS
 from kg.store import open_store
 from tests.conftest import wait_until_serving
+from tests.engines import free_port
 from tests.isomorphism import same_graph
 
 pytestmark = pytest.mark.live
@@ -29,15 +28,9 @@ pytestmark = pytest.mark.live
 CLAIM = "/id/claim/acupuncture--restless-legs-syndrome"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(disk_store: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     kg = Path(sys.executable).with_name("kg")
     process = subprocess.Popen(
         [str(kg), "--store", str(disk_store), "serve", "--port", str(port)],
@@ -162,24 +155,6 @@ def test_every_download_round_trips(server: str, name: str, built_dataset: Datas
 
 # -- a real browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run scripts/install-system-deps.sh")
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

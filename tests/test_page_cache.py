@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
 
-from kg.build import build
-from kg.cli import main
-from kg.project import Project
-from kg.store import OxigraphStore, Store
+from kg.store import Store
 from tests.conftest import make_app
-
-
-@pytest.fixture(scope="module")
-def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    out: Path = tmp_path_factory.mktemp("synth-cache") / "project"
-    assert CliRunner().invoke(main, ["synth", "--triples", "2000", "--out", str(out)]
-                              ).exit_code == 0
-    store = OxigraphStore(None)
-    build(Project(out), store)
-    return store
 
 
 @pytest.fixture

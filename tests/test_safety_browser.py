@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_live import browser, server  # noqa: F401 - fixtures shared with the live tests
+from tests.test_live import server  # noqa: F401 - the live server fixture
 
 pytestmark = pytest.mark.live
 
@@ -25,7 +25,7 @@ def embedded_only(engine) -> None:
 
 
 @pytest.fixture(params=[False, True], ids=["without-js", "with-js"])
-def page(request, browser) -> Iterator[object]:  # noqa: F811 - the shared browser fixture
+def page(request, browser) -> Iterator[object]:
     # bypass_csp lets the test inject axe-core; the pages themselves are served with their CSP.
     context = browser.new_context(java_script_enabled=request.param, bypass_csp=True)
     page = context.new_page()

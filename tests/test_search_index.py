@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
 from rdflib import Literal
 
-from kg.build import build
-from kg.cli import main
-from kg.project import Project
-from kg.store import OxigraphStore, Store
+from kg.store import Store
 from web.label_index import LabelIndex
 from web.page_queries import bound
-
-
-@pytest.fixture(scope="module")
-def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    out: Path = tmp_path_factory.mktemp("synth-search") / "project"
-    result = CliRunner().invoke(main, ["synth", "--triples", "3000", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    store = OxigraphStore(None)
-    build(Project(out), store)
-    return store
 
 
 def by_query(store: Store, q: str) -> list[tuple[str, str, str]]:
