@@ -92,10 +92,6 @@ def entity_offers() -> list[Offer]:
     return [HTML_OFFER, *rdf_offers()]
 
 
-def offered_types() -> list[str]:
-    return [o.media_type for o in entity_offers()]
-
-
 def content_type(media_type: str) -> str:
     """The charset rule: every text syntax we write is UTF-8 and says so; XML declares its
     own encoding in its first line, so an XML type carries none."""
