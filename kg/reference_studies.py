@@ -84,6 +84,47 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "patients (the registry lists single group assignment), not a randomised pilot; "
                 "venue, year, pages and PMID as printed there.",
     },
+    "derry-2016-cochrane-pregabalin-fibromyalgia": {
+        "participants": "8 studies (five randomised 3283 people to pregabalin or placebo)",
+        "direction": "benefit",
+        "finding": "In adults with moderate or severe fibromyalgia pain, the review found "
+                   "high-quality evidence that pregabalin 300 to 600 mg a day gives a large "
+                   "reduction in pain to about one person in ten, with improvements in other "
+                   "symptoms, quality of life and function alongside the pain relief.",
+        "seen_at": "http://47.251.13.51:8081/27684492 ; "
+                   "https://cochranelibrary.com/es/cdsr/doi/10.1002/14651858.CD011790.pub2//ms ; "
+                   "https://cochrane.org/zh-hans/CD011790/"
+                   "SYMPT_pu-rui-ba-lin-zhi-liao-cheng-ren-xian-wei-ji-tong",
+        "note": "Result read on 2026-11-29 in the review's plain-language summary on cochrane.org "
+                "(Cochrane's Chinese translation; the stored English abstract pages stop before "
+                "the results): bottom line and study characteristics (eight studies; five "
+                "randomised 3283 people to pregabalin or placebo; two withdrawal studies). The "
+                "summary does not say how the one in ten compares with placebo, so the finding "
+                "does not either. PMID from the PubMed-mirror address showing this title.",
+    },
+    "knight-2021-cochrane-compression-stockings-varicose-veins": {
+        "direction": "inconclusive",
+        "finding": "In 13 studies (1021 people with varicose veins and no venous ulcer), people "
+                   "judged their symptoms better while wearing stockings in the nine studies "
+                   "that asked, but these judgements were not always made against a control "
+                   "group and so are open to bias; in two studies against placebo stockings, "
+                   "oedema fell with stockings while ankle circumference showed no clear change.",
+        "seen_at": "https://sonicgame.netlify.app/host-https-pubmed.ncbi.nlm.nih.gov/34271595 ; "
+                   "https://cochranelibrary.com/es/cdsr/doi/10.1002/14651858.CD008819.pub4/full/"
+                   "zh-hans ; "
+                   "http://cochrane.org/CD008819/"
+                   "PVD_wearing-stockings-to-provide-compression-for-the-treatment-of-varicose-"
+                   "veins ; "
+                   "https://www.cochrane.org/zh-hans/CD008819/"
+                   "PVD_chuan-jia-ya-chang-wa-zhi-liao-jing-mai-qu-zhang",
+        "note": "Result read on 2026-11-29 in the review's plain-language summary on cochrane.org "
+                "(English study characteristics and first key result; Cochrane's Chinese "
+                "translation for the rest of the key results; the stored abstract pages stop "
+                "at the start of the results). Set to inconclusive because the symptom "
+                "improvements were judged by the review itself to be open to bias and the "
+                "measured signs were mixed; the review's certainty grading and conclusions were "
+                "beyond the stored excerpts. Participant count also on the zh-hans abstract page.",
+    },
 }
 
 # Venues the seed page already names are its sources (data/sources.ttl), not new ones.
