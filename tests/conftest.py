@@ -43,6 +43,26 @@ def start_engine(name: str, folder: Path) -> Engine:
         pytest.skip(f"{name} did not start: {exc}")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the engine matrix where the engine matters: a test marked
+    `remote_engines_once(name=...)` runs every case on the embedded store and only the named
+    case on each remote engine (the others differ in our serialisers, not in the engine)."""
+    kept, dropped = [], []
+    for item in items:
+        (dropped if _covered_elsewhere(item) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def _covered_elsewhere(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("remote_engines_once")
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if marker is None or params.get("engine", "embedded") == "embedded":
+        return False
+    return any(params.get(key) != value for key, value in marker.kwargs.items())
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def engine(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine | None]:

@@ -20,6 +20,7 @@ def built_dataset(disk_store: Path) -> Dataset:
         return store.dataset()
 
 
+@pytest.mark.remote_engines_once(name="nquads")
 @pytest.mark.parametrize("name", list(RDF_FORMATS))
 def test_export_round_trips(name: str, disk_store: Path, built_dataset: Dataset, runner,
                             tmp_path: Path) -> None:

@@ -135,6 +135,7 @@ def test_html_and_406_cases(server: str) -> None:
     assert status == 406 and b"text/turtle" in body
 
 
+@pytest.mark.remote_engines_once(name="nquads")
 @pytest.mark.parametrize("name", list(RDF_FORMATS))
 def test_every_download_round_trips(server: str, name: str, built_dataset: Dataset) -> None:
     syntax = RDF_FORMATS[name]

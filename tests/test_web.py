@@ -169,6 +169,7 @@ def test_unknown_entity_is_a_404_page_in_the_layout(client) -> None:
 
 # -- content negotiation
 
+@pytest.mark.remote_engines_once(name="turtle")
 @pytest.mark.parametrize("name", ["turtle", "jsonld", "ntriples", "rdfxml"])
 def test_entity_rdf_by_accept_format_and_suffix_is_the_same_graph(client, name: str) -> None:
     syntax = RDF_FORMATS[name]
@@ -219,6 +220,7 @@ def test_unknown_format_is_400_listing_valid_ones(client) -> None:
 SELECT = "SELECT ?s WHERE { ?s a <https://w3id.org/remedy-kg/ontology#Claim> } ORDER BY ?s"
 
 
+@pytest.mark.remote_engines_once(name="json")
 @pytest.mark.parametrize("name", list(RESULTS_FORMATS))
 def test_select_in_every_results_format(client, name: str) -> None:
     syntax = RESULTS_FORMATS[name]
@@ -302,6 +304,7 @@ def test_cors_on_the_endpoint(client) -> None:
 
 # -- downloads, descriptions, search
 
+@pytest.mark.remote_engines_once(name="nquads")
 @pytest.mark.parametrize("name", list(RDF_FORMATS))
 def test_whole_dataset_downloads(client, name: str, store) -> None:
     syntax = RDF_FORMATS[name]
