@@ -183,7 +183,7 @@ def acupoints_graph(reference_dir: Path) -> Graph:
         if row["english_name"]:
             graph.add((point, SKOS.altLabel, Literal(row["english_name"], lang="en")))
         graph.add((point, RKG.meridian, MERIDIAN[meridian_code]))
-        graph.add((point, RKG.whoPage, Literal(page, datatype=XSD.positiveInteger)))
+        graph.add((point, RKG.whoPage, Literal(page, datatype=XSD.integer)))
         status = RKG.CuratorAdded if completed else RKG.FromReference
         graph.add((point, RKG.curationStatus, status))
         graph.add((point, DCTERMS.source, TARA_SOURCE))

@@ -252,7 +252,7 @@ def _add_study(graph: Graph, row: dict[str, str], cls: URIRef) -> None:
             graph.add((study, prop, Literal(row[column])))
     count = participants(row["participants"])
     if count is not None:
-        graph.add((study, RKG.participants, Literal(count, datatype=XSD.nonNegativeInteger)))
+        graph.add((study, RKG.participants, Literal(count, datatype=XSD.integer)))
     for column, prop in (("participants", RKG.participantsNote),
                          ("population", RKG.populationNote),
                          ("intervention", RKG.interventionNote),

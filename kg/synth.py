@@ -208,7 +208,7 @@ def synthesize(triples: int, out: Path, seed: int = 0,
             ("a", "rkg:Acupoint"), *_record(f"{code} {pseudo_word(i)}", rng),
             ("skos:notation", f'"{code}"'), ("rkg:meridian", f"meridian:x-{MERIDIANS[i % 14]}"),
             ("rkg:pinyin", f'"{pseudo_word(i)}"'),
-            ("rkg:whoPage", f'"{1 + i % 300}"^^xsd:positiveInteger')])
+            ("rkg:whoPage", f'{1 + i % 300}')])
 
     # ------------------------------------------------------------ mechanisms (deep hierarchy)
     w.record("mechanisms", "scheme:synthetic-mechanisms", [
@@ -358,8 +358,8 @@ def synthesize(triples: int, out: Path, seed: int = 0,
                 ("dcterms:source", SOURCE)]) for _ in range(rng.randint(1, 3))]),
             ("rkg:warning", sorted(rng.sample(warnings, 3))),
             ("rkg:adverseEvent", rng.choice(harms)),
-            ("rkg:upVotes", f'"{rng.randint(0, 50)}"^^xsd:nonNegativeInteger'),
-            ("rkg:downVotes", f'"{rng.randint(0, 10)}"^^xsd:nonNegativeInteger'),
+            ("rkg:upVotes", f'{rng.randint(0, 50)}'),
+            ("rkg:downVotes", f'{rng.randint(0, 10)}'),
         ]
         if role == "AdjunctRole":
             pairs.append(("rkg:adjunctTo", rng.choice(remedies)))
@@ -425,7 +425,7 @@ def _study(w: _Writer, rng: random.Random, table: EvidenceTable, index: int, rem
               else rng.choice(["rkg:Benefit", "rkg:Benefit", "rkg:NoClearDifference"])),
              ("rkg:finding", _text("The remedy group did better on the main outcome.")),
              ("rkg:intervention", remedy),
-             ("rkg:participants", f'"{rng.randint(10, 2000)}"^^xsd:nonNegativeInteger')]
+             ("rkg:participants", f'{rng.randint(10, 2000)}')]
     starts_as = design
     if design in ("SystematicReview", "MetaAnalysis"):
         starts_as = rng.choice(REVIEWED)

@@ -113,3 +113,17 @@ def test_a_keyword_in_a_comment_does_not_change_the_query_form(store) -> None:
         "SELECT ?claim WHERE { ?claim a <https://w3id.org/remedy-kg/ontology#Claim> } LIMIT 2\n")
     assert result.form == "SELECT"
     assert len(result.rows) == 2
+
+
+def test_every_literal_datatype_in_the_files_survives_the_store(project, embedded_built) -> None:
+    # Oxigraph rewrites derived integer types (xsd:positiveInteger ...) as xsd:integer, so a
+    # datatype the store does not keep would change every download and fail our own shapes.
+    store, _ = embedded_built
+    in_files = Graph()
+    for path in [*project.ontology_files, *project.data_files]:
+        in_files.parse(path, format="turtle")
+    datatypes = {o.datatype for o in in_files.objects() if isinstance(o, Literal) and o.datatype}
+    stored = set(store.query(
+        "SELECT DISTINCT ?d WHERE { ?s ?p ?o FILTER(isLiteral(?o)) BIND(DATATYPE(?o) AS ?d) }"
+    ).column("d"))
+    assert datatypes <= stored, datatypes - stored
