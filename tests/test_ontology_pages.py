@@ -113,3 +113,14 @@ def test_every_shape_appears_on_the_shapes_page(embedded_client, shapes_files) -
     row = claim[claim.index('id="ClaimShape-outcome"'):]
     row = row[:row.index("</tr>")]
     assert "at least 1" in row and "at most 1" in row and "an instance of rkg:Outcome" in row
+
+
+def test_every_ontology_iri_in_the_store_resolves_to_an_anchor(embedded_store,
+                                                               ontology_page) -> None:
+    # Not only classes and properties: values such as rkg:HighEvidence link to /ontology#... too.
+    used = {str(row[0]) for row in embedded_store.query(
+        "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s ?p ?t } UNION { ?t ?p ?o } "
+        f"FILTER(isIRI(?t) && STRSTARTS(STR(?t), '{RKG}')) }}").rows}
+    anchors = set(re.findall(r'<dt id="([^"]+)"', ontology_page))
+    assert len(used) > 150
+    assert {u[len(str(RKG)):] for u in used} - anchors == set()
