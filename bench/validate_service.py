@@ -4,9 +4,9 @@ Not part of the tests (speed is measured here, never in timed tests):
 
     .venv/bin/python bench/validate_service.py [--rounds 9]
 
-Reads the build's graphs from the store (var/store, or --store) as the service's worker does,
-then times the worker's start (parsing the graphs, the baseline report) and one check per
-failing fixture (a sample of tests/fixtures/invalid/, `--rounds` of them), and prints medians.
+Reads the project's ontology, shapes and data files as the service's worker does, then times
+the worker's start (parsing, the baseline report) and one check per failing fixture (a sample
+of tests/fixtures/invalid/, `--rounds` of them), and prints medians.
 """
 
 from __future__ import annotations
@@ -18,22 +18,18 @@ import time
 from pathlib import Path
 
 from kg.change_check import ChangeChecker, parse_change
-from kg.change_workers import ShippedGraphs
+from kg.change_workers import ProjectFiles
 from kg.project import Project
-from kg.store import open_store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "invalid"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", default=str(Project.locate().default_store))
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
     start = time.perf_counter()
-    with open_store(args.store, read_only=True) as store:
-        shipped = ShippedGraphs.of(store)
-    sources = shipped.sources()
+    sources = ProjectFiles(Project.locate().root).sources()
     loaded = time.perf_counter() - start
     checker = ChangeChecker(sources)
     start = time.perf_counter()
@@ -51,7 +47,7 @@ def main() -> None:
         print(f"{path.stem:<60} {totals[-1]:6.2f} s  {len(report.shacl.violations)} violation(s)")
     print(f"\n{len(sources.data)} data triples; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} CPUs")
-    print(f"worker start: read and parse the graphs {loaded:.2f} s, baseline report "
+    print(f"worker start: parse the files {loaded:.2f} s, baseline report "
           f"{baseline:.2f} s")
     print(f"per check (median of {len(totals)}): {statistics.median(totals):.2f} s "
           f"(shapes {statistics.median(shapes):.2f} s, quality checks "

@@ -12,16 +12,16 @@ import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
-from kg.build import Sources
+from kg.build import Sources, load_project
 from kg.change_check import ChangeChecker, ChangeInputError, parse_change
-from kg.graph_dump import dump_graph, parse_ntriples
-from kg.namespaces import Graphs
+from kg.graph_dump import parse_ntriples
+from kg.project import Project
 from kg.query_workers import KILL_WAIT, _context
-from kg.store import Store
 
-STARTUP_LIMIT = 120.0  # seconds for a new worker to parse the shipped graphs
+STARTUP_LIMIT = 120.0  # seconds for a new worker to parse the graphs and report on them
 
 
 class CheckTimeout(Exception):
@@ -33,25 +33,36 @@ class CheckFailed(Exception):
 
 
 @dataclass(frozen=True)
+class ProjectFiles:
+    """The project's ontology, shapes and data files, as `kg build` and `kg validate` read
+    them. Not the store's graphs: Oxigraph keeps xsd:positiveInteger and the other integer
+    types as xsd:integer, so its copy of the data fails the shapes' datatype constraints."""
+
+    root: Path
+
+    def sources(self) -> Sources:
+        return load_project(Project(self.root))
+
+
+@dataclass(frozen=True)
 class ShippedGraphs:
-    """The build's ontology, shapes and data as N-Triples, read from the store."""
+    """Ontology, shapes and data given as N-Triples (a small project, in tests)."""
 
     ontology: bytes
     shapes: bytes
     data: bytes
 
-    @classmethod
-    def of(cls, store: Store) -> ShippedGraphs:
-        return cls(*(dump_graph(store, g) for g in (Graphs.ONTOLOGY, Graphs.SHAPES, Graphs.DATA)))
-
     def sources(self) -> Sources:
         return Sources(*(parse_ntriples(d) for d in (self.ontology, self.shapes, self.data)))
+
+
+GraphSource = ProjectFiles | ShippedGraphs
 
 
 class ChangeWorker:
     """One child process checking one change at a time; restarted after a timeout."""
 
-    def __init__(self, shipped: ShippedGraphs):
+    def __init__(self, shipped: GraphSource):
         self._shipped = shipped
         self._lock = threading.Lock()
         self._process: Any = None
@@ -110,7 +121,7 @@ class ChangeWorker:
         self._process, self._conn, self._ready = None, None, False
 
 
-def _serve(conn: Connection, shipped: ShippedGraphs) -> None:
+def _serve(conn: Connection, shipped: GraphSource) -> None:
     """The worker's loop: parse the shipped graphs, then check changes until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     checker = ChangeChecker(shipped.sources())

@@ -1,10 +1,11 @@
 """The check service: a contributor pastes or uploads a proposed change (Turtle or JSON-LD)
 and gets the shapes' and quality checks' report on it, as a page or as JSON.
 
-The change is checked with the build's ontology, shapes and data (read from the store once, by
-a worker process: kg.change_workers), so references to existing entities resolve; nothing is
-written anywhere. The page's form carries a CSRF token (checked here, as web.community does);
-POST /api/validate takes no token, so scripts can use it: it writes nothing and answers JSON.
+The change is checked with the project's ontology, shapes and data files, the ones `kg build`
+published (parsed once, by a worker process: kg.change_workers), so references to existing
+entities resolve; nothing is written anywhere. The page's form carries a CSRF token (checked
+here, as web.community does); POST /api/validate takes no token, so scripts can use it: it
+writes nothing and answers JSON.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from werkzeug.exceptions import ServiceUnavailable, UnsupportedMediaType
 from wtforms import ValidationError
 
 from kg.change_check import SYNTAXES, ChangeInputError, parse_change
-from kg.change_workers import ChangeWorker, CheckFailed, CheckTimeout, ShippedGraphs
+from kg.change_workers import ChangeWorker, CheckFailed, CheckTimeout, ProjectFiles
+from kg.project import Project
 from web.errors import error_response
 from web.negotiation import HTML_OFFER, JSON, Offer, choose, respond
-from web.store import store
 
 bp = Blueprint("validate", __name__)
 
@@ -62,7 +63,7 @@ class _Service:
                                      retry_after=max(1, round(wait)))
         try:
             if self.worker is None:
-                self.worker = ChangeWorker(ShippedGraphs.of(store))
+                self.worker = ChangeWorker(ProjectFiles(Project.locate().root))
                 atexit.register(self.worker.close)
             return self.worker.check(data, syntax, config["VALIDATE_TIMEOUT"])
         finally:
