@@ -7,9 +7,12 @@ from io import BytesIO
 from flask import Blueprint, Response, abort, render_template, url_for
 from rdflib import URIRef
 
+from kg import vocabulary_docs
 from kg.formats import RdfSyntax
 from kg.namespaces import RKG, Graphs
+from kg.project import SOURCE_ROOT
 from kg.queries import canned_queries
+from kg.results import short_form
 from kg.stats import data_report, graph_sizes
 from web import entities
 from web.negotiation import ENTITY_SYNTAXES, HTML_OFFER, choose, entity_offers, respond
@@ -19,6 +22,9 @@ from web.urls import entity_format_url, entity_iri, sparql_ui_url
 from web.view import PageGraph
 
 bp = Blueprint("pages", __name__)
+
+# The failing fixture of each shape, named on /shapes (a source checkout has them).
+FIXTURES = SOURCE_ROOT / "tests" / "fixtures" / "invalid"
 
 # Which template shows which class; the first type of an entity found here wins.
 TEMPLATES = {
@@ -145,15 +151,34 @@ def _with_links(response: Response, iri: URIRef) -> Response:
 
 @bp.get("/ontology")
 def ontology() -> Response | str:
+    """The ontology: RDF by negotiation (the hash IRIs of its terms resolve here), or every
+    term documented, each at its own anchor (/ontology#Remedy)."""
     offer = choose(entity_offers())
     if isinstance(offer.syntax, RdfSyntax):
         buffer = BytesIO()
         store.dump(buffer, offer.syntax, graph=Graphs.ONTOLOGY)
-        return respond(buffer.getvalue(), offer)
-    vocabulary = entities.vocabulary_labels(store)
-    terms = sorted(((iri.split("#", 1)[1], label, comment)
-                    for iri, (label, comment) in vocabulary.items() if iri.startswith(str(RKG))),
-                   key=lambda t: (not t[0][0].isupper(), t[0].lower()))
-    return respond(render_template("pages/ontology.html", terms=terms,
-                                   turtle_url=url_for("pages.ontology", format="turtle")),
-                   HTML_OFFER)
+        return _ontology_links(respond(buffer.getvalue(), offer))
+    terms = vocabulary_docs.ontology_terms(store)
+    html = render_template("pages/ontology.html", terms=terms,
+                           kinds=[("class", "Classes"), ("property", "Properties"),
+                                  ("value", "Named values and schemes")],
+                           turtle_url=url_for("pages.ontology", format="turtle"),
+                           short=short_form)
+    return _ontology_links(respond(html, HTML_OFFER))
+
+
+def _ontology_links(response: Response) -> Response:
+    response.headers["Link"] = ", ".join(
+        f'<{url_for("pages.ontology", format=f.name)}>; rel="alternate"; type="{f.media_type}"'
+        for f in ENTITY_SYNTAXES.values())
+    return response
+
+
+@bp.get("/shapes")
+def shapes() -> str:
+    """The SHACL shapes in words: targets, constraints, messages, failing fixtures."""
+    return render_template("pages/shapes.html",
+                           shapes=vocabulary_docs.shape_docs(store, FIXTURES),
+                           turtle_url=url_for("downloads.download", part="shapes",
+                                              extension="ttl"),
+                           short=short_form)

@@ -38,6 +38,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a query waits for a free slot before a 503 with Retry-After."),
     Setting("MAX_URL_LENGTH", 8192, "Longest request URL, in bytes; longer is a 414."),
     Setting("MAX_REQUEST_BYTES", 65_536, "Largest request body, in bytes; larger is a 413."),
+    Setting("VALIDATE_TIMEOUT", 60,
+            "Seconds a /validate check of a proposed change may run; then it is stopped and "
+            "the client gets a 503."),
     Setting("RATE_LIMIT", "600 per minute",
             "Requests per client address to any page but static files ('' for none); "
             "over it is a 429 with Retry-After."),

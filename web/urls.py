@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 from flask import current_app, url_for
 from rdflib.term import Node, URIRef
 
-from kg.namespaces import FAMILIES, RKG
+from kg.namespaces import FAMILIES, RKG, RKGSH
 
 # Slugs are lowercase ASCII with hyphens; acupoint and meridian codes are upper case.
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -32,6 +32,8 @@ def local_path(iri: Node) -> str | None:
     text = str(iri)
     if text.startswith(str(RKG)):
         return url_for("pages.ontology") + "#" + text[len(str(RKG)):]
+    if text.startswith(str(RKGSH)):
+        return url_for("pages.shapes") + "#" + text[len(str(RKGSH)):]
     base = base_iri()
     if not text.startswith(base + "id/"):
         return None
