@@ -30,9 +30,9 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
     errors.init_app(app)
     security.init_app(app)
 
-    from web import api, downloads, evidence_map, openapi, pages, safety, search, sparql
+    from web import api, ask, downloads, evidence_map, openapi, pages, safety, search, sparql
 
-    for module in (pages, search, sparql, downloads, api, openapi, safety, evidence_map):
+    for module in (pages, search, sparql, downloads, api, openapi, safety, evidence_map, ask):
         app.register_blueprint(module.bp)
     community.limit(limits.init_app(app), app)
     page_cache.init_app(app)

@@ -197,7 +197,7 @@ def _unmapped(mentions: Sequence[Mention]) -> str:
         named = ", ".join(f"“{m.candidates[0].label}”" for m in mentions)
         return (f"I could not map this question to a query I can check. I recognised {named}, "
                 "but none of the questions I know how to ask takes exactly that. The closest "
-                "ones are below; each opens in the query editor, where you can change it.")
+                "ones follow: open one and change it to what you meant.")
     return ("I could not map this question to a query I can check: it names nothing I found in "
-            "the graph, and no question I know how to ask is close to it. The closest ones are "
-            "below; each opens in the query editor, where you can change it.")
+            "the graph, and no question I know how to ask is close to it. The closest ones "
+            "follow: open one and change it to what you meant.")

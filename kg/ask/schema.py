@@ -61,8 +61,8 @@ def read_schema(store: Store) -> VoidSchema:
             schema.properties.add(prop)
     if not schema.classes and not schema.properties:
         raise SchemaUnavailable(
-            f"The store has no VoID statistics (graph <{Graphs.VOID}>) to check a generated "
-            "query against, so no query was run; rebuild the store with `kg build`.")
+            f"the store has no VoID statistics (graph <{Graphs.VOID}>) to check it against; "
+            "rebuild the store with `kg build`")
     return schema
 
 

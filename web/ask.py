@@ -1,0 +1,81 @@
+"""Ask in words: the question page (/ask) and its JSON twin (/api/ask).
+
+The question is mapped to a canned query (kg.ask), checked against the VoID schema in the
+store, and run read-only through the endpoint's runner, within the endpoint's limits.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
+from rdflib import URIRef
+
+from kg.ask.mapper import MAX_QUESTION_LENGTH, Answer, Asker, answer
+from kg.ask.schema import VoidSchema, read_schema
+from kg.query_guard import check_query
+from kg.results import QueryResult
+from web.query_runner import runner
+from web.store import store
+from web.urls import local_path
+
+bp = Blueprint("ask", __name__)
+
+EXTENSION = "kg_asker"
+_building = threading.Lock()
+
+
+def asker(app: Flask) -> Asker:
+    """The app's asker, read from the store on first use (one reader; others wait)."""
+    found = app.extensions.get(EXTENSION)
+    if found is None:
+        with _building:
+            found = app.extensions.get(EXTENSION)
+            if found is None:
+                found = app.extensions[EXTENSION] = Asker.of(store)
+    return found
+
+
+def _schema() -> VoidSchema:
+    return read_schema(store)
+
+
+def _run(query: str) -> tuple[QueryResult, bool]:
+    base = current_app.config["BASE_IRI"]
+    checked = check_query(query, store.graph_names, base_iri=base)
+    ran = runner.run(query, checked.default_graph_uris, checked.named_graph_uris, base_iri=base)
+    return ran.result, ran.truncated
+
+
+def _question(required: bool) -> str:
+    q = request.args.get("q", "").strip()
+    if required and not q:
+        abort(400, description="Ask a question in the q parameter, e.g. "
+                               "?q=which herbs interact with warfarin")
+    if len(q) > MAX_QUESTION_LENGTH:
+        abort(400, description=f"The question is {len(q)} characters long; ask in at most "
+                               f"{MAX_QUESTION_LENGTH}.")
+    return q
+
+
+def _asker() -> Asker:
+    return asker(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _answer(q: str) -> Answer:
+    return answer(_asker(), q, _schema, _run)
+
+
+@bp.get("/ask")
+def page() -> str:
+    q = _question(required=False)
+    found = _answer(q) if q else None
+    fillers = [(f.label, local_path(URIRef(f.iri))) for f in found.mapping.fillers] \
+        if found and found.mapping else []
+    return render_template("pages/ask.html", q=q, answer=found, fillers=fillers,
+                           examples=_asker().examples)
+
+
+@bp.get("/api/ask")
+def api() -> Response:
+    return jsonify(_answer(_question(required=True)).to_dict())
