@@ -274,6 +274,47 @@ def safety_command(ctx: Context, condition: str, outcome: str, situation: tuple[
                else safety.as_text(answer))
 
 
+@main.command("ask")
+@engine_options
+@click.argument("question")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sparql"]), default="text",
+              show_default=True, help="sparql prints only the query the question maps to.")
+@pass_context
+def ask_command(ctx: Context, question: str, fmt: str) -> None:
+    """Ask QUESTION in plain words ("which herbs interact with warfarin?"): it is mapped to a
+    canned query with your entities filled in, checked against the VoID statistics, and run;
+    the SPARQL is shown. Exits 1 when the question cannot be mapped (nothing is run)."""
+    import json
+
+    from kg.ask.mapper import Asker, QuestionTooLong, answer
+    from kg.ask.schema import read_schema
+
+    with ctx.open(read_only=True) as store:
+        def run(text: str) -> tuple[QueryResult, bool]:
+            return store.query(text), False  # a canned SELECT with checked IRIs written in
+
+        try:
+            found = answer(Asker.of(store), question, lambda: read_schema(store), run)
+        except QuestionTooLong as exc:
+            raise click.UsageError(str(exc)) from exc
+    if fmt == "json":
+        click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+    elif found.mapping is None or found.result is None:
+        click.echo(found.refusal)
+        for scored in found.closest:
+            click.echo(f"  {scored.example.name}: {scored.example.title}")
+    elif fmt == "sparql":
+        click.echo(found.mapping.query)
+    else:
+        fillers = ", ".join(f.label for f in found.mapping.fillers)
+        click.echo(f"{found.mapping.example.title}  [{found.mapping.example.name}"
+                   f"{': ' + fillers if fillers else ''}]\n")
+        click.echo(_table(found.result))
+        click.echo("\n" + found.mapping.query)
+    if not found.answered:
+        sys.exit(1)
+
+
 @main.command()
 @engine_options
 @pass_context

@@ -30,9 +30,20 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
     errors.init_app(app)
     security.init_app(app)
 
-    from web import api, downloads, evidence_map, openapi, pages, safety, search, sparql, validate
+    from web import (
+        api,
+        ask,
+        downloads,
+        evidence_map,
+        openapi,
+        pages,
+        safety,
+        search,
+        sparql,
+        validate,
+    )
 
-    for module in (pages, search, sparql, downloads, api, openapi, safety, evidence_map):
+    for module in (pages, search, sparql, downloads, api, openapi, safety, evidence_map, ask):
         app.register_blueprint(module.bp)
     validate.init_app(app)
     community.limit(limits.init_app(app), app)
