@@ -34,6 +34,10 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
 
     for module in (pages, search, sparql, downloads, api, openapi, safety, evidence_map):
         app.register_blueprint(module.bp)
+    if app.config["STATIC_COPY"]:
+        from web import site as static_site
+
+        app.register_blueprint(static_site.bp)
     community.limit(limits.init_app(app), app)
     page_cache.init_app(app)
 
@@ -43,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
         from web.columns import columns
 
         return {"site_name": app.config["SITE_NAME"], "data_license": app.config["DATA_LICENSE"],
+                "static_copy": app.config["STATIC_COPY"],
                 "result_columns": columns,
                 "prefixes": PREFIXES, "urls": urls, "RKG": RKG, "SKOS": SKOS,
                 "DCTERMS": DCTERMS, "RDFS": RDFS, "SCHEMA": SCHEMA}
