@@ -155,5 +155,8 @@ def ontology() -> Response | str:
                     for iri, (label, comment) in vocabulary.items() if iri.startswith(str(RKG))),
                    key=lambda t: (not t[0][0].isupper(), t[0].lower()))
     return respond(render_template("pages/ontology.html", terms=terms,
-                                   turtle_url=url_for("pages.ontology", format="turtle")),
+                                   # The same Turtle as /ontology?format=turtle, at a path a static
+                                   # copy can hold (a static server drops the query).
+                                   turtle_url=url_for("downloads.download", part="ontology",
+                                                      extension="ttl")),
                    HTML_OFFER)
