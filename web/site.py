@@ -26,7 +26,6 @@ the marker file `.kg-site`), so the command never deletes a folder it did not wr
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -41,6 +40,7 @@ from flask import Blueprint, Config, Flask, abort, render_template, url_for
 
 from kg.formats import RDF_FORMATS
 from kg.store import Store
+from kg.store.oxigraph import _exchange as exchange_folders
 from web import settings
 from web.negotiation import ENTITY_SYNTAXES
 from web.page_queries import page_query
@@ -285,8 +285,16 @@ def _walk(app: Flask, folder: Path, site_url: str, start: Iterable[str]) -> Site
             links, posts = page_links(body.decode("utf-8"))
             problems.extend(f"{url} has a form that posts to {action}: a static copy takes "
                             "no posts" for action in posts)
+            # A static server shows the page at url/ (after its redirect to the folder), so
+            # a relative link must resolve there as it does at url.
+            here = url if url.endswith("/") else url + "/"
             for link in links:
-                follow(link, url)
+                if link.startswith("#"):
+                    continue  # the same page
+                if urljoin(url, link) != urljoin(here, link):
+                    problems.append(f"{url} has a relative link {link!r}, which a static "
+                                    "server's folder page resolves elsewhere")
+                follow(link, here)
     # A static server answers /path?query with /path's file: only right when the app does too.
     for url, referrer in queried:
         path = url.partition("?")[0]
@@ -300,16 +308,10 @@ def _walk(app: Flask, folder: Path, site_url: str, start: Iterable[str]) -> Site
 
 
 def _swap(folder: Path, out: Path) -> None:
-    """Put the new copy in place of the old: two renames, the old copy removed last, and put
-    back if the second rename fails."""
+    """Put the new copy in place of the old in one atomic exchange where Linux offers it (the
+    store's own folder swap), then remove the old copy."""
     if not out.exists():
         folder.rename(out)
         return
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    out.rename(old)
-    try:
-        folder.rename(out)
-    except BaseException:
-        old.rename(out)
-        raise
-    shutil.rmtree(old)
+    exchange_folders(folder, out)
+    shutil.rmtree(folder)
