@@ -371,14 +371,9 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
 @pass_context
 def site(ctx: Context, out: Path, site_url: str, live_url: str | None) -> None:
     """Write a read-only static copy of the site: every page, every RDF variant, the downloads."""
-    from web.site import SiteError, static_app, write_site
+    from web.site import run_in_fixed_order
 
-    store = ctx.open(read_only=True)
-    try:
-        report = write_site(static_app(store, live_url), out, site_url)
-    except SiteError as exc:
-        raise click.ClickException(str(exc)) from exc
-    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.by_kind.items()))
-    click.echo(f"wrote {report.files} files ({report.pages} pages; {kinds}), "
-               f"{report.bytes / 1e6:.1f} MB, in {report.seconds:.1f} s to {report.out}",
-               err=True)
+    code, output = run_in_fixed_order(ctx.location, out, site_url, live_url)
+    click.echo(output, err=True, nl=False)
+    if code:
+        raise SystemExit(code)

@@ -195,3 +195,23 @@ def test_page_links_finds_links_and_posting_forms() -> None:
     links, posts = page_links('<a href="/a">a</a><img src="/b.svg"><form method="POST" '
                               'action="/c"></form><form action="/d"></form>')
     assert links == ["/a", "/b.svg", "/c", "/d"] and posts == ["/c"]
+
+
+def test_kg_site_writes_a_copy_and_says_what(runner, tmp_path: Path) -> None:
+    from kg.cli import main
+
+    out = tmp_path / "copy"
+    result = runner.invoke(main, ["--store", ":memory:", "site", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output and "pages" in result.output and str(out) in result.output
+    assert (out / "index.html").exists() and (out / MARKER).exists()
+
+
+def test_kg_site_refuses_a_site_url_with_a_path(runner, tmp_path: Path) -> None:
+    from kg.cli import main
+
+    result = runner.invoke(main, ["--store", ":memory:", "site", "--out", str(tmp_path / "c"),
+                                  "--site-url", "https://example.org/remedy/"])
+    assert result.exit_code == 1
+    assert "the site URL must be http(s)://host[:port]/" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "c").exists()

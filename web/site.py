@@ -26,7 +26,10 @@ the marker file `.kg-site`), so the command never deletes a folder it did not wr
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections import deque
@@ -39,7 +42,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from flask import Blueprint, Config, Flask, abort, render_template, url_for
 
 from kg.formats import RDF_FORMATS
-from kg.store import Store
+from kg.store import Store, StoreError, open_store
 from kg.store.oxigraph import _exchange as exchange_folders
 from web import settings
 from web.negotiation import ENTITY_SYNTAXES
@@ -315,3 +318,38 @@ def _swap(folder: Path, out: Path) -> None:
         return
     exchange_folders(folder, out)
     shutil.rmtree(folder)
+
+
+def describe(report: SiteReport) -> str:
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.by_kind.items()))
+    return (f"wrote {report.files} files ({report.pages} pages; {kinds}), "
+            f"{report.bytes / 1e6:.1f} MB, in {report.seconds:.1f} s to {report.out}")
+
+
+def run(location: str, out: str, site_url: str, live_url: str | None) -> int:
+    """`kg site` itself, in the process run_in_fixed_order starts: 0, or 1 with the message."""
+    try:
+        with open_store(location, read_only=True) as store:
+            report = write_site(static_app(store, live_url or None), Path(out), site_url)
+    except (SiteError, StoreError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    print(describe(report), file=sys.stderr)
+    return 0
+
+
+def run_in_fixed_order(location: str, out: Path, site_url: str,
+                       live_url: str | None) -> tuple[int, str]:
+    """Run `run` in a new Python with a fixed string hash seed; its exit code and output.
+
+    rdflib's JSON-LD, RDF/XML and N-Triples writers and the pages' lists follow the order of
+    Python sets, which changes with the per-process hash seed: the same store would give a
+    copy that differs in every run. With PYTHONHASHSEED=0 two runs write the same bytes.
+    """
+    code = ("import sys; from web.site import run; "
+            "sys.exit(run(*sys.argv[1:4], sys.argv[4] if len(sys.argv) > 4 else None))")
+    argv = [sys.executable, "-c", code, location, str(out), site_url, *([live_url] if live_url
+                                                                        else [])]
+    done = subprocess.run(argv, env={**os.environ, "PYTHONHASHSEED": "0"}, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    return done.returncode, done.stdout
