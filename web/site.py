@@ -281,7 +281,7 @@ def _walk(app: Flask, folder: Path, site_url: str, start: Iterable[str]) -> Site
         target.write_bytes(body)
         report.files += 1
         report.bytes += len(body)
-        kind = "html" if html else (PurePosixPath(url).suffix.lstrip(".") or url)
+        kind = "html" if html else (PurePosixPath(url).suffix.lstrip(".") or "other")
         report.by_kind[kind] = report.by_kind.get(kind, 0) + 1
         if html:
             report.pages += 1
