@@ -215,3 +215,18 @@ def test_kg_site_refuses_a_site_url_with_a_path(runner, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "the site URL must be http(s)://host[:port]/" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "c").exists()
+
+
+def test_links_a_static_server_would_answer_wrongly_stop_the_run(tmp_path: Path) -> None:
+    app = make_app(OxigraphStore(None), STATIC_COPY=True)
+    app.view_functions["pages.home"] = lambda: (
+        '<a href="/search?q=acu">a search</a> <a href="/needs-a-server/sparql?query=ASK{}">'
+        'ok: the page ignores its query</a> <form method="post" action="/"></form>')
+    with pytest.raises(SiteError) as failure:
+        write_site(app, tmp_path / "copy")
+    problems = failure.value.problems
+    assert problems == [
+        "/ has a form that posts to /: a static copy takes no posts",
+        "/ links to /search?q=acu, whose answer depends on its query: a static copy cannot "
+        "hold it"]
+    assert not (tmp_path / "copy").exists()
