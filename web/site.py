@@ -61,7 +61,8 @@ NEEDS_SERVER = {
                "the SPARQL behind every page is the same query you can run on a download."),
     "search": ("Search",
                "Search results and the suggestions as you type are looked up on the server. "
-               "Every page of this copy can be reached from the home page and the browse pages."),
+               "The sitemap (linked from the downloads page) lists every entity page of this "
+               "copy."),
     "safety": ("An answer to “Is it safe for me?”",
                "The answer is computed for the condition, situations and medicines you choose, "
                "by a query run on the server. The form is here as the site shows it."),
@@ -331,7 +332,7 @@ def run(location: str, out: str, site_url: str, live_url: str | None) -> int:
     try:
         with open_store(location, read_only=True) as store:
             report = write_site(static_app(store, live_url or None), Path(out), site_url)
-    except (SiteError, StoreError) as exc:
+    except (SiteError, StoreError, OSError) as exc:  # OSError: a folder it cannot write
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     print(describe(report), file=sys.stderr)
