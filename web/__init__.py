@@ -46,6 +46,10 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
     for module in (pages, search, sparql, downloads, api, openapi, safety, evidence_map, ask):
         app.register_blueprint(module.bp)
     validate.init_app(app)
+    if app.config["STATIC_COPY"]:
+        from web import site as static_site
+
+        app.register_blueprint(static_site.bp)
     community.limit(limits.init_app(app), app)
     page_cache.init_app(app)
 
@@ -55,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
         from web.columns import columns
 
         return {"site_name": app.config["SITE_NAME"], "data_license": app.config["DATA_LICENSE"],
+                "static_copy": app.config["STATIC_COPY"],
                 "result_columns": columns,
                 "prefixes": PREFIXES, "urls": urls, "RKG": RKG, "SKOS": SKOS,
                 "DCTERMS": DCTERMS, "RDFS": RDFS, "SCHEMA": SCHEMA}

@@ -162,7 +162,9 @@ def ontology() -> Response | str:
     html = render_template("pages/ontology.html", terms=terms,
                            kinds=[("class", "Classes"), ("property", "Properties"),
                                   ("value", "Named values and schemes")],
-                           turtle_url=url_for("pages.ontology", format="turtle"),
+                           # The Turtle of /ontology?format=turtle at a path a static copy holds.
+                           turtle_url=url_for("downloads.download", part="ontology",
+                                              extension="ttl"),
                            short=short_form)
     return _ontology_links(respond(html, HTML_OFFER))
 

@@ -60,6 +60,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("COMMUNITY_HIDE_AFTER", 3, "Reports from different visitors that hide a post."),
     Setting("COMMUNITY_MAX_POST", 4000, "Longest post or side-effects text, in characters."),
     Setting("COMMUNITY_MAX_NAME", 60, "Longest display name, in characters."),
+    Setting("STATIC_COPY", False,
+            "Render pages for a read-only static copy (`kg site`): what only a running server "
+            "answers (SPARQL, search, safety answers, community forms, the API) is linked to "
+            "LIVE_URL, or to a page of the copy that says it needs a server."),
+    Setting("LIVE_URL", None,
+            "In a static copy, the running site that answers what the copy cannot (default: "
+            "none; the copy then says where a server is needed)."),
     Setting("ADMIN_TOKEN", None,
             "Turns on /community/admin, where whoever gives this token hides or restores "
             "reported posts (default: off)."),

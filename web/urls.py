@@ -55,9 +55,22 @@ def entity_format_url(iri: URIRef, extension: str) -> str:
     return f"{path}.{extension}"
 
 
+def server_url(endpoint: str, **values: object) -> str:
+    """A URL that only a running server answers: the SPARQL endpoint, search, safety answers,
+    the community's forms, the API. In a static copy (STATIC_COPY) it is the same URL on
+    LIVE_URL, or without one the copy's page saying that this part needs a server (named by
+    the endpoint's blueprint)."""
+    path = url_for(endpoint, **values)
+    if not current_app.config["STATIC_COPY"]:
+        return path
+    if current_app.config["LIVE_URL"]:
+        return current_app.config["LIVE_URL"].rstrip("/") + path
+    return url_for("site.needs_server", part=endpoint.partition(".")[0])
+
+
 def sparql_ui_url(query: str) -> str:
     """The query UI, opened on a query: the 'SPARQL behind this page' link."""
-    return url_for("sparql.endpoint") + "?" + urlencode({"query": query})
+    return server_url("sparql.endpoint") + "?" + urlencode({"query": query})
 
 
 def canned_url(name: str) -> str:
