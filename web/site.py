@@ -72,6 +72,11 @@ NEEDS_SERVER = {
     "openapi": ("The JSON API",
                 "The API and its OpenAPI description are answered by the server."),
     "api": ("The JSON API", "The API is answered by the server."),
+    "ask": ("Ask in words",
+            "A question in words is matched to a query and run on the server."),
+    "validate": ("Check a data change",
+                 "A proposed change is checked against the shapes and the quality checks by the "
+                 "server."),
 }
 
 
