@@ -12,6 +12,7 @@ import click
 from kg.build import ValidationFailed, build, check, check_quality, load_project
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, rdf_format
 from kg.load import LoadError, load_files
+from kg.namespaces import Namespaces, configured_base, namespaces
 from kg.project import Project
 from kg.queries import canned_queries
 from kg.results import QueryResult, short_form
@@ -167,8 +168,8 @@ def build_command(ctx: Context, force: bool) -> None:
 @pass_context
 def query(ctx: Context, query: str, fmt: str) -> None:
     """Run QUERY: a canned question's name, a .rq file, - for stdin, or SPARQL text."""
-    text = _query_text(query)
     with ctx.open(read_only=True) as store:
+        text = _query_text(query, store.namespaces)
         try:
             result = store.query(text)
         except QuerySyntaxError as exc:
@@ -176,10 +177,10 @@ def query(ctx: Context, query: str, fmt: str) -> None:
     _print_result(result, fmt)
 
 
-def _query_text(query: str) -> str:
+def _query_text(query: str, namespaces: Namespaces) -> str:
     if query == "-":
         return sys.stdin.read()
-    canned = canned_queries()
+    canned = canned_queries(namespaces)
     if query in canned:
         return canned[query].text
     path = Path(query)
@@ -319,18 +320,19 @@ def synth(ctx: Context, triples: int, out: Path, seed: int) -> None:
 def moderate(ctx: Context, action: str, post_id: str, journal: Path | None) -> None:
     """Hide a community post, or restore it whatever its reports say (it is kept either way)."""
     from kg.community import Community, default_journal, post_iri
-    from kg.namespaces import Graphs
     from kg.store.journal import JournalledStore
 
+    ns = namespaces(configured_base())
     try:
-        post = post_iri(post_id)
+        post = post_iri(post_id, ns)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     if ctx.endpoint:
         store = ctx.open(read_only=False)
-        store.serve_graph(Graphs.COMMUNITY)  # type: ignore[attr-defined]
+        store.serve_graph(ns.graphs.COMMUNITY)  # type: ignore[attr-defined]
     else:
         store = JournalledStore(journal or default_journal(Path(ctx.store_location)))
+        store.namespaces = ns
     with store:
         community = Community(store, b"")
         if community.post_state(post) is None:

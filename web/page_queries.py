@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 from rdflib.term import Node
 
-from kg.queries import bind
+from kg.namespaces import Namespaces
+from kg.queries import bind, sparql_file
+from web.store import store
 
 
 @cache
-def page_query(name: str) -> str:
-    return (resources.files("web") / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+def _page_query(name: str, namespaces: Namespaces) -> str:
+    return sparql_file(f"queries/{name}.rq", "web", namespaces)
+
+
+def page_query(name: str, namespaces: Namespaces | None = None) -> str:
+    """A page query, under the namespaces' base (default: the app's store's)."""
+    return _page_query(name, namespaces or store.namespaces)
 
 
 def bound(name: str, **values: Node) -> str:
