@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
@@ -79,8 +80,24 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+# Commands other packages add to `kg` (`kg serve` is the web package's): entry points of this
+# group, each loaded only when its command is asked for, so the core never imports them.
+PLUGIN_GROUP = "remedy_kg.commands"
+
+
 class KgGroup(click.Group):
     """Store failures (an engine down or refusing) end any command with their message."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        plugins = {ep.name for ep in entry_points(group=PLUGIN_GROUP)}
+        return sorted(set(super().list_commands(ctx)) | plugins)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            for ep in entry_points(group=PLUGIN_GROUP, name=cmd_name):
+                command = ep.load()
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -339,21 +356,3 @@ def moderate(ctx: Context, action: str, post_id: str, journal: Path | None) -> N
             raise click.ClickException(f"there is no post {post_id}")
         community.moderate(post, hide=action == "hide")
     click.echo(f"{'hidden' if action == 'hide' else 'restored'}: {post}", err=True)
-
-
-@main.command()
-@engine_options
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-@pass_context
-def serve(ctx: Context, host: str, port: int, threads: int) -> None:
-    """Serve the web pages, the SPARQL endpoint and the downloads with waitress."""
-    from waitress import serve as waitress_serve
-
-    from web import create_app
-
-    store = ctx.open(read_only=True)
-    app = create_app(store=store)
-    click.echo(f"serving {ctx.location} on http://{host}:{port}/", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="remedy-kg")
