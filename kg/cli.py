@@ -13,7 +13,7 @@ import click
 from kg.build import ValidationFailed, build, check, check_quality, load_project
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, rdf_format
 from kg.load import LoadError, load_files
-from kg.namespaces import Namespaces, configured_base, namespaces
+from kg.namespaces import BaseIriError, Namespaces, configured_base, namespaces
 from kg.project import Project
 from kg.queries import canned_queries
 from kg.results import QueryResult, short_form
@@ -43,7 +43,7 @@ class Context:
         try:
             return open_store(self.location, read_only=read_only,
                               update_endpoint=self.update_endpoint, graph_store=self.graph_store)
-        except StoreError as exc:
+        except (StoreError, BaseIriError) as exc:
             raise click.ClickException(str(exc)) from exc
 
 
@@ -191,7 +191,7 @@ def query(ctx: Context, query: str, fmt: str) -> None:
             result = store.query(text)
         except QuerySyntaxError as exc:
             raise click.ClickException(f"the query does not parse: {exc}") from exc
-    _print_result(result, fmt)
+    _print_result(result, fmt, store.namespaces.PREFIXES)
 
 
 def _query_text(query: str, namespaces: Namespaces) -> str:
@@ -209,11 +209,11 @@ def _query_text(query: str, namespaces: Namespaces) -> str:
     return query
 
 
-def _print_result(result: QueryResult, fmt: str) -> None:
+def _print_result(result: QueryResult, fmt: str, prefixes: dict[str, str]) -> None:
     out = click.get_binary_stream("stdout")
     try:
         if fmt == "table":
-            click.echo(_table(result))
+            click.echo(_table(result, prefixes))
         elif result.is_graph:
             out.write(result.serialize(rdf_format("turtle" if fmt == "table" else fmt)))
         elif fmt in RESULTS_FORMATS:
@@ -225,13 +225,13 @@ def _print_result(result: QueryResult, fmt: str) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
-def _table(result: QueryResult) -> str:
+def _table(result: QueryResult, prefixes: dict[str, str]) -> str:
     if result.form == "ASK":
         return "true" if result.boolean else "false"
     if result.is_graph:
         assert result.graph is not None
         return result.graph.serialize(format="turtle")
-    cells = [[short_form(t) for t in row] for row in result.rows]
+    cells = [[short_form(t, prefixes) for t in row] for row in result.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
     line = "  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True))
     rows = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
@@ -303,7 +303,7 @@ def stats(ctx: Context) -> None:
             click.echo(f"  {name:<10} {count:>8}")
         for section in data_report(store):
             click.echo(f"\n{section.title}")
-            click.echo(_table(section.result))
+            click.echo(_table(section.result, store.namespaces.PREFIXES))
 
 
 @main.command()
@@ -339,10 +339,10 @@ def moderate(ctx: Context, action: str, post_id: str, journal: Path | None) -> N
     from kg.community import Community, default_journal, post_iri
     from kg.store.journal import JournalledStore
 
-    ns = namespaces(configured_base())
     try:
+        ns = namespaces(configured_base())
         post = post_iri(post_id, ns)
-    except ValueError as exc:
+    except ValueError as exc:  # BaseIriError is one
         raise click.ClickException(str(exc)) from exc
     if ctx.endpoint:
         store = ctx.open(read_only=False)

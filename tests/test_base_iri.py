@@ -7,8 +7,12 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, XSD
 
 from kg.build import build
+from kg.cli import main
 from kg.namespaces import CANONICAL, CANONICAL_BASE, namespaces
 from kg.project import Project
 from kg.store import Store, StoreError, open_store
@@ -114,3 +118,34 @@ def test_the_default_base_still_serves(client) -> None:
     matches = found["results"] if isinstance(found, dict) else found
     assert matches and all(m["iri"].startswith(CANONICAL_BASE) and m["url"] for m in matches)
     assert client.get("/id/remedy/acupuncture").status_code == 200
+
+
+def test_rebase_moves_iris_and_literals_that_name_the_canonical_base() -> None:
+    here = URIRef(CANONICAL_BASE + "id/remedy/x")
+    graph = Graph()
+    graph.add((here, RDFS.seeAlso, Literal(CANONICAL_BASE + "ontology#", datatype=XSD.anyURI)))
+    graph.add((here, RDFS.label, Literal("x", lang="en")))
+    graph.add((here, RDFS.isDefinedBy, URIRef("https://example.org/elsewhere")))
+    rebased = namespaces(NEW).rebase_graph(graph)
+    there = URIRef(NEW + "id/remedy/x")
+    assert set(rebased) == {
+        (there, RDFS.seeAlso, Literal(NEW + "ontology#", datatype=XSD.anyURI)),
+        (there, RDFS.label, Literal("x", lang="en")),
+        (there, RDFS.isDefinedBy, URIRef("https://example.org/elsewhere")),
+    }
+    assert CANONICAL.rebase_graph(graph) is graph  # the default base costs nothing
+
+
+def test_the_base_is_read_from_kg_base_iri(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KG_BASE_IRI", NEW)
+    assert open_store(":memory:").namespaces == namespaces(NEW)
+    monkeypatch.delenv("KG_BASE_IRI")
+    assert open_store(":memory:").namespaces == CANONICAL
+
+
+def test_kg_names_a_bad_base_without_a_traceback() -> None:
+    result = CliRunner().invoke(main, ["--store", ":memory:", "stats"],
+                                env={"KG_BASE_IRI": "kg.example.org/no-scheme/"})
+    assert result.exit_code == 1
+    assert "KG_BASE_IRI must be an absolute http(s) IRI" in result.output
+    assert "kg.example.org/no-scheme/" in result.output and "Traceback" not in result.output
