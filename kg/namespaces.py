@@ -126,8 +126,15 @@ class Namespaces:
         rebased = Graph()
         for prefix, namespace in graph.namespaces():
             rebased.bind(prefix, self.rebase(str(namespace)), replace=True)
-        rebased += ((self.rebase_term(s), self.rebase_term(p), self.rebase_term(o))
-                    for s, p, o in graph)
+        # Terms repeat (every rdf:type, every rkg: property): each is rebased once.
+        terms: dict[Node, Node] = {}
+
+        def term(t: Node) -> Node:
+            if (done := terms.get(t)) is None:
+                done = terms[t] = self.rebase_term(t)
+            return done
+
+        rebased.addN((term(s), term(p), term(o), rebased) for s, p, o in graph)
         return rebased
 
     def sparql_prologue(self) -> str:

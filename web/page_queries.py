@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask import has_app_context
 from rdflib.term import Node
 
-from kg.namespaces import Namespaces
+from kg.namespaces import CANONICAL, Namespaces
 from kg.queries import bind, sparql_file
 from web.store import store
 
@@ -17,8 +18,11 @@ def _page_query(name: str, namespaces: Namespaces) -> str:
 
 
 def page_query(name: str, namespaces: Namespaces | None = None) -> str:
-    """A page query, under the namespaces' base (default: the app's store's)."""
-    return _page_query(name, namespaces or store.namespaces)
+    """A page query, under the namespaces' base (default: the app's store's; outside an app,
+    as written, like every kg function)."""
+    if namespaces is None:
+        namespaces = store.namespaces if has_app_context() else CANONICAL
+    return _page_query(name, namespaces)
 
 
 def bound(name: str, **values: Node) -> str:
