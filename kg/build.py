@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from kg.inference import infer
 from kg.load import load_files
-from kg.namespaces import Graphs
+from kg.namespaces import CANONICAL, Namespaces, namespaces
 from kg.project import Project
 from kg.quality import QualityReport, run_checks
 from kg.queries import sparql_files
@@ -97,10 +97,11 @@ STAMP = "kg-build-inputs"
 BUILD_CODE = ("build", "load", "validate", "inference", "quality", "namespaces")
 
 
-def inputs_fingerprint(project: Project) -> str:
-    """A hash of everything a build reads: the project's files, the rules and checks, and the
-    code that applies them. Equal fingerprints give equal stores."""
-    digest = hashlib.sha256()
+def inputs_fingerprint(project: Project, namespaces: Namespaces = CANONICAL) -> str:
+    """A hash of everything a build reads: the project's files, the rules and checks, the
+    code that applies them and the base IRI it writes under. Equal fingerprints give equal
+    stores."""
+    digest = hashlib.sha256(f"{namespaces.base}\0".encode())
     files = [*project.ontology_files, *project.shapes_files, *project.data_files]
     for path in files:
         digest.update(f"{path.parent.name}/{path.name}\0".encode())
@@ -129,12 +130,13 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
     files, not a build.
     """
     result = BuildResult()
+    names = store.namespaces.graphs
     stamp = _stamp(store)
-    fingerprint = inputs_fingerprint(project) if stamp else ""
+    fingerprint = inputs_fingerprint(project, store.namespaces) if stamp else ""
     if (stamp and not force and stamp.exists() and stamp.read_text() == fingerprint
-            and all(g in store.graph_names() for g in Graphs.ALL)):
+            and all(g in store.graph_names() for g in names.ALL)):
         result.unchanged = True
-        result.triples = {name: store.count(name) for name in Graphs.ALL}
+        result.triples = {name: store.count(name) for name in names.ALL}
         return result
     sources = load_project(project, result.timings, progress)
     result.report = check(sources, result.timings, progress)
@@ -145,17 +147,30 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
         raise ValidationFailed(result.quality)
     with _timed(result.timings, "infer", progress):
         inferred = infer(sources.ontology, sources.data)
+    # Everything above works on the files as written (canonical base); the store gets the
+    # deployed base, and a build under another base empties the graphs of the one before.
+    rebase = store.namespaces.rebase_graph
     graphs = {
-        Graphs.ONTOLOGY: sources.ontology,
-        Graphs.SHAPES: sources.shapes,
-        Graphs.DATA: sources.data,
-        Graphs.INFERRED: inferred,
+        names.ONTOLOGY: rebase(sources.ontology),
+        names.SHAPES: rebase(sources.shapes),
+        names.DATA: rebase(sources.data),
+        names.INFERRED: rebase(inferred),
     }
+    graphs.update(_graphs_of_another_base(store))
     with _timed(result.timings, "store", progress):
         if stamp:
             stamp.unlink(missing_ok=True)
         store.replace_graphs(graphs)
         if stamp:
             stamp.write_text(fingerprint)
-    result.triples = {name: len(graph) for name, graph in graphs.items()}
+    result.triples = {name: len(graph) for name, graph in graphs.items() if name in names.ALL}
     return result
+
+
+def _graphs_of_another_base(store: Store) -> dict[str, Graph]:
+    """Empty graphs in place of the curated graphs a build under another base left."""
+    built = store.built_base()
+    if built is None or built == store.namespaces.base:
+        return {}
+    old = namespaces(built).graphs
+    return {name: Graph() for name in old.ALL if name in store.graph_names()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ import click
 from kg.build import ValidationFailed, build, check, check_quality, load_project
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, rdf_format
 from kg.load import LoadError, load_files
+from kg.namespaces import BaseIriError, Namespaces, configured_base, namespaces
 from kg.project import Project
 from kg.queries import canned_queries
 from kg.results import QueryResult, short_form
@@ -41,7 +43,7 @@ class Context:
         try:
             return open_store(self.location, read_only=read_only,
                               update_endpoint=self.update_endpoint, graph_store=self.graph_store)
-        except StoreError as exc:
+        except (StoreError, BaseIriError) as exc:
             raise click.ClickException(str(exc)) from exc
 
 
@@ -78,8 +80,24 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+# Commands other packages add to `kg` (`kg serve` is the web package's): entry points of this
+# group, each loaded only when its command is asked for, so the core never imports them.
+PLUGIN_GROUP = "remedy_kg.commands"
+
+
 class KgGroup(click.Group):
     """Store failures (an engine down or refusing) end any command with their message."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        plugins = {ep.name for ep in entry_points(group=PLUGIN_GROUP)}
+        return sorted(set(super().list_commands(ctx)) | plugins)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            for ep in entry_points(group=PLUGIN_GROUP, name=cmd_name):
+                command = ep.load()
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -167,19 +185,19 @@ def build_command(ctx: Context, force: bool) -> None:
 @pass_context
 def query(ctx: Context, query: str, fmt: str) -> None:
     """Run QUERY: a canned question's name, a .rq file, - for stdin, or SPARQL text."""
-    text = _query_text(query)
     with ctx.open(read_only=True) as store:
+        text = _query_text(query, store.namespaces)
         try:
             result = store.query(text)
         except QuerySyntaxError as exc:
             raise click.ClickException(f"the query does not parse: {exc}") from exc
-    _print_result(result, fmt)
+    _print_result(result, fmt, store.namespaces.PREFIXES)
 
 
-def _query_text(query: str) -> str:
+def _query_text(query: str, namespaces: Namespaces) -> str:
     if query == "-":
         return sys.stdin.read()
-    canned = canned_queries()
+    canned = canned_queries(namespaces)
     if query in canned:
         return canned[query].text
     path = Path(query)
@@ -191,11 +209,11 @@ def _query_text(query: str) -> str:
     return query
 
 
-def _print_result(result: QueryResult, fmt: str) -> None:
+def _print_result(result: QueryResult, fmt: str, prefixes: dict[str, str]) -> None:
     out = click.get_binary_stream("stdout")
     try:
         if fmt == "table":
-            click.echo(_table(result))
+            click.echo(_table(result, prefixes))
         elif result.is_graph:
             out.write(result.serialize(rdf_format("turtle" if fmt == "table" else fmt)))
         elif fmt in RESULTS_FORMATS:
@@ -207,13 +225,13 @@ def _print_result(result: QueryResult, fmt: str) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
-def _table(result: QueryResult) -> str:
+def _table(result: QueryResult, prefixes: dict[str, str]) -> str:
     if result.form == "ASK":
         return "true" if result.boolean else "false"
     if result.is_graph:
         assert result.graph is not None
         return result.graph.serialize(format="turtle")
-    cells = [[short_form(t) for t in row] for row in result.rows]
+    cells = [[short_form(t, prefixes) for t in row] for row in result.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
     line = "  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True))
     rows = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
@@ -326,7 +344,7 @@ def stats(ctx: Context) -> None:
             click.echo(f"  {name:<10} {count:>8}")
         for section in data_report(store):
             click.echo(f"\n{section.title}")
-            click.echo(_table(section.result))
+            click.echo(_table(section.result, store.namespaces.PREFIXES))
 
 
 @main.command()
@@ -360,61 +378,22 @@ def synth(ctx: Context, triples: int, out: Path, seed: int) -> None:
 def moderate(ctx: Context, action: str, post_id: str, journal: Path | None) -> None:
     """Hide a community post, or restore it whatever its reports say (it is kept either way)."""
     from kg.community import Community, default_journal, post_iri
-    from kg.namespaces import Graphs
     from kg.store.journal import JournalledStore
 
     try:
-        post = post_iri(post_id)
-    except ValueError as exc:
+        ns = namespaces(configured_base())
+        post = post_iri(post_id, ns)
+    except ValueError as exc:  # BaseIriError is one
         raise click.ClickException(str(exc)) from exc
     if ctx.endpoint:
         store = ctx.open(read_only=False)
-        store.serve_graph(Graphs.COMMUNITY)  # type: ignore[attr-defined]
+        store.serve_graph(ns.graphs.COMMUNITY)  # type: ignore[attr-defined]
     else:
         store = JournalledStore(journal or default_journal(Path(ctx.store_location)))
+        store.namespaces = ns
     with store:
         community = Community(store, b"")
         if community.post_state(post) is None:
             raise click.ClickException(f"there is no post {post_id}")
         community.moderate(post, hide=action == "hide")
     click.echo(f"{'hidden' if action == 'hide' else 'restored'}: {post}", err=True)
-
-
-@main.command()
-@engine_options
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-@pass_context
-def serve(ctx: Context, host: str, port: int, threads: int) -> None:
-    """Serve the web pages, the SPARQL endpoint and the downloads with waitress."""
-    from waitress import serve as waitress_serve
-
-    from web import create_app
-
-    store = ctx.open(read_only=True)
-    app = create_app(store=store)
-    click.echo(f"serving {ctx.location} on http://{host}:{port}/", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="remedy-kg")
-
-
-@main.command()
-@engine_options
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write the copy into: new, empty, or an earlier copy (replaced "
-                   "only once the new one is complete).")
-@click.option("--site-url", default="http://localhost:8000/", show_default=True,
-              help="Where the copy will be served (scheme and host), for the absolute URLs of "
-                   "the sitemap and the dataset description.")
-@click.option("--live-url", help="A running site to link to for what a static copy cannot "
-                                 "answer (SPARQL, search, safety answers, community forms, the "
-                                 "API); without it, the copy says that these need a server.")
-@pass_context
-def site(ctx: Context, out: Path, site_url: str, live_url: str | None) -> None:
-    """Write a read-only static copy of the site: every page, every RDF variant, the downloads."""
-    from web.site import run_in_fixed_order
-
-    code, output = run_in_fixed_order(ctx.location, out, site_url, live_url)
-    click.echo(output, err=True, nl=False)
-    if code:
-        raise SystemExit(code)

@@ -31,12 +31,10 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, RDF, XSD
 
-from kg.namespaces import AS, BASE, ID, SCHEMA, SIOC, Graphs
+from kg.namespaces import AS, SCHEMA, SIOC, Namespaces
 from kg.queries import sparql_term
 from kg.store import Store
 
-NS = BASE + "community/"
-GRAPH = sparql_term(URIRef(Graphs.COMMUNITY))
 PROLOGUE = (f"PREFIX schema: <{SCHEMA}>\nPREFIX sioc: <{SIOC}>\nPREFIX as: <{AS}>\n"
             f"PREFIX dcterms: <{DCTERMS}>\nPREFIX dc: <{DC}>\n")
 
@@ -82,38 +80,45 @@ def default_journal(store_folder: Path) -> Path:
     return store_folder.with_name(store_folder.name + "-community.jsonl")
 
 
-def post_iri(post_id: str) -> URIRef:
+def community_iri(namespaces: Namespaces, path: str) -> URIRef:
+    """An IRI of the community graph's own records (posts, votes, threads, counters)."""
+    return URIRef(f"{namespaces.base}community/{path}")
+
+
+def post_iri(post_id: str, namespaces: Namespaces) -> URIRef:
     """A post's IRI from its id (the 32 hex digits its pages and forms show)."""
     if not re.fullmatch(r"[0-9a-f]{32}", post_id):
         raise ValueError(f"not a post id (32 hex digits): {post_id[:40]!r}")
-    return URIRef(NS + "post/" + post_id)
+    return community_iri(namespaces, "post/" + post_id)
 
 
 def now() -> Literal:
     return Literal(datetime.now(UTC), datatype=XSD.dateTime)
 
 
-def item_path(item: URIRef) -> str:
+def item_path(item: URIRef, namespaces: Namespaces) -> str:
     """The item's path under the dataset's id/ (claim/acupuncture--...), naming its thread."""
-    if not str(item).startswith(str(ID)):
+    if not str(item).startswith(str(namespaces.ID)):
         raise ValueError(f"not an entity of this dataset: {item}")
-    return str(item)[len(str(ID)):]
+    return str(item)[len(str(namespaces.ID)):]
 
 
-def thread_of(item: URIRef) -> URIRef:
-    return URIRef(NS + "thread/" + item_path(item))
+def thread_of(item: URIRef, namespaces: Namespaces) -> URIRef:
+    return community_iri(namespaces, "thread/" + item_path(item, namespaces))
 
 
-def counter_of(item: URIRef, direction: str) -> URIRef:
-    return URIRef(NS + f"counter/{direction}/" + item_path(item))
+def counter_of(item: URIRef, direction: str, namespaces: Namespaces) -> URIRef:
+    return community_iri(namespaces, f"counter/{direction}/" + item_path(item, namespaces))
 
 
-def _insert(graph: Graph) -> str:
-    return f"INSERT DATA {{ GRAPH {GRAPH} {{\n{graph.serialize(format='nt11')}}} }}"
+def _insert(graph: Graph, namespaces: Namespaces) -> str:
+    triples = graph.serialize(format="nt11")
+    return f"INSERT DATA {{ GRAPH <{namespaces.graphs.COMMUNITY}> {{\n{triples}}} }}"
 
 
-def _clear(subject: URIRef) -> str:
-    return f"DELETE WHERE {{ GRAPH {GRAPH} {{ {sparql_term(subject)} ?p ?o }} }}"
+def _clear(subject: URIRef, namespaces: Namespaces) -> str:
+    graph = namespaces.graphs.COMMUNITY
+    return f"DELETE WHERE {{ GRAPH <{graph}> {{ {sparql_term(subject)} ?p ?o }} }}"
 
 
 class Community:
@@ -125,6 +130,8 @@ class Community:
 
     def __init__(self, store: Store, secret: bytes, *, hide_after: int = 3):
         self.store = store
+        self.namespaces = store.namespaces
+        self._in = sparql_term(URIRef(store.namespaces.graphs.COMMUNITY))
         self.secret = secret
         self.hide_after = hide_after
         self._lock = threading.Lock()
@@ -136,13 +143,13 @@ class Community:
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:40]
 
     def vote_iri(self, item: URIRef, visitor: str) -> URIRef:
-        return URIRef(NS + "vote/" + self._key("vote", visitor, item))
+        return community_iri(self.namespaces, "vote/" + self._key("vote", visitor, item))
 
     def review_iri(self, claim: URIRef, visitor: str) -> URIRef:
-        return URIRef(NS + "outcome/" + self._key("outcome", visitor, claim))
+        return community_iri(self.namespaces, "outcome/" + self._key("outcome", visitor, claim))
 
     def flag_iri(self, post: URIRef, visitor: str) -> URIRef:
-        return URIRef(NS + "flag/" + self._key("flag", visitor, post))
+        return community_iri(self.namespaces, "flag/" + self._key("flag", visitor, post))
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -155,31 +162,31 @@ class Community:
         if direction is not None and direction not in VOTES:
             raise ValueError(f"a vote is up or down, not {direction!r}")
         vote = self.vote_iri(item, visitor)
-        parts = [_clear(vote)]
+        parts = [_clear(vote, self.namespaces)]
         if direction is not None:
             graph = Graph()
             graph.add((vote, RDF.type, VOTES[direction]))
             graph.add((vote, SCHEMA.object, item))
             graph.add((vote, SCHEMA.startTime, now()))
-            parts.append(_insert(graph))
+            parts.append(_insert(graph, self.namespaces))
         term = sparql_term(item)
         for name, action in VOTES.items():
-            counter = sparql_term(counter_of(item, name))
-            parts.append(f"DELETE WHERE {{ GRAPH {GRAPH} {{ {counter} "
+            counter = sparql_term(counter_of(item, name, self.namespaces))
+            parts.append(f"DELETE WHERE {{ GRAPH {self._in} {{ {counter} "
                          "schema:userInteractionCount ?old } }")
             parts.append(
-                f"INSERT {{ GRAPH {GRAPH} {{ {term} schema:interactionStatistic {counter} . "
+                f"INSERT {{ GRAPH {self._in} {{ {term} schema:interactionStatistic {counter} . "
                 f"{counter} a schema:InteractionCounter ; schema:interactionType "
                 f"{sparql_term(action)} ; schema:userInteractionCount ?n }} }} "
-                f"WHERE {{ {{ SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ GRAPH {GRAPH} {{ "
+                f"WHERE {{ {{ SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ GRAPH {self._in} {{ "
                 f"?v a {sparql_term(action)} ; schema:object {term} }} }} }} }}")
         self._write(parts)
 
     def post(self, item: URIRef, title: str, name: str, text: str,
              parent: URIRef | None = None) -> URIRef:
         """Add a post (a reply when `parent` is given) to the item's thread."""
-        thread = thread_of(item)
-        post = URIRef(NS + "post/" + uuid.uuid4().hex)
+        thread = thread_of(item, self.namespaces)
+        post = community_iri(self.namespaces, "post/" + uuid.uuid4().hex)
         graph = Graph()
         graph.add((thread, RDF.type, SIOC.Thread))
         graph.add((thread, SIOC.about, item))
@@ -192,7 +199,7 @@ class Community:
         if parent is not None:
             graph.add((post, SIOC.reply_of, parent))
             graph.add((parent, SIOC.has_reply, post))
-        self._write([_insert(graph)])
+        self._write([_insert(graph, self.namespaces)])
         return post
 
     def flag(self, post: URIRef, visitor: str) -> None:
@@ -202,14 +209,14 @@ class Community:
         graph.add((flag, RDF.type, AS.Flag))
         graph.add((flag, AS.object, post))
         graph.add((flag, AS.published, now()))
-        self._write([_clear(flag), _insert(graph)])
+        self._write([_clear(flag, self.namespaces), _insert(graph, self.namespaces)])
 
     def moderate(self, post: URIRef, hide: bool) -> None:
         """Hide a post, or restore it whatever its reports say; it is kept either way."""
         graph = Graph()
         graph.add((post, SCHEMA.creativeWorkStatus, Literal(HIDDEN if hide else RESTORED)))
-        self._write([f"DELETE WHERE {{ GRAPH {GRAPH} {{ {sparql_term(post)} "
-                     "schema:creativeWorkStatus ?status } }", _insert(graph)])
+        self._write([f"DELETE WHERE {{ GRAPH {self._in} {{ {sparql_term(post)} "
+                     "schema:creativeWorkStatus ?status } }", _insert(graph, self.namespaces)])
 
     def report_outcome(self, claim: URIRef, visitor: str, outcome: str,
                        side_effects: str) -> None:
@@ -229,13 +236,15 @@ class Community:
         graph.add((rating, SCHEMA.worstRating, Literal(1)))
         graph.add((rating, SCHEMA.bestRating, Literal(4)))
         graph.add((rating, SCHEMA.name, Literal(words, lang="en")))
-        self._write([_clear(review), _clear(rating), _insert(graph)])
+        ns = self.namespaces
+        self._write([_clear(review, ns), _clear(rating, ns), _insert(graph, ns)])
 
     # -- reads ------------------------------------------------------------------------------
 
     def _select(self, text: str) -> list[dict]:
-        result = self.store.query(PROLOGUE + text, default_graph_uris=[Graphs.COMMUNITY],
-                                  named_graph_uris=[Graphs.COMMUNITY])
+        graph = self.namespaces.graphs.COMMUNITY
+        result = self.store.query(PROLOGUE + text, default_graph_uris=[graph],
+                                  named_graph_uris=[graph])
         return list(result.dicts())
 
     def votes(self, item: URIRef) -> dict[str, int]:
@@ -243,14 +252,15 @@ class Community:
         counts = {name: 0 for name in VOTES}
         for name in VOTES:
             rows = self._select(
-                f"SELECT ?n WHERE {{ GRAPH {GRAPH} {{ {sparql_term(counter_of(item, name))} "
+                f"SELECT ?n WHERE {{ GRAPH {self._in} {{ "
+                f"{sparql_term(counter_of(item, name, self.namespaces))} "
                 "schema:userInteractionCount ?n } }")
             if rows:
                 counts[name] = int(rows[0]["n"])
         return counts
 
     def my_vote(self, item: URIRef, visitor: str) -> str | None:
-        rows = self._select(f"SELECT ?type WHERE {{ GRAPH {GRAPH} {{ "
+        rows = self._select(f"SELECT ?type WHERE {{ GRAPH {self._in} {{ "
                             f"{sparql_term(self.vote_iri(item, visitor))} a ?type }} }}")
         kinds = {v: k for k, v in VOTES.items()}
         return next((kinds[r["type"]] for r in rows if r["type"] in kinds), None)
@@ -259,7 +269,7 @@ class Community:
         rows = self._select(
             "SELECT ?post ?item ?name ?text ?created ?parent ?status "
             "(COUNT(DISTINCT ?flag) AS ?flags) "
-            f"WHERE {{ GRAPH {GRAPH} {{ {where} ?post a sioc:Post ; "
+            f"WHERE {{ GRAPH {self._in} {{ {where} ?post a sioc:Post ; "
             "sioc:has_container/sioc:about ?item ; sioc:content ?text ; dc:creator ?name ; "
             "dcterms:created ?created . OPTIONAL { ?post sioc:reply_of ?parent } "
             "OPTIONAL { ?post schema:creativeWorkStatus ?status } "
@@ -299,7 +309,7 @@ class Community:
 
     def outcomes(self, claim: URIRef) -> OutcomeSummary:
         rows = self._select(
-            f"SELECT ?review ?value ?notes WHERE {{ GRAPH {GRAPH} {{ ?review a schema:Review ;"
+            f"SELECT ?review ?value ?notes WHERE {{ GRAPH {self._in} {{ ?review a schema:Review ;"
             f" schema:itemReviewed {sparql_term(claim)} ; schema:reviewRating/schema:ratingValue"
             " ?value . OPTIONAL { ?review schema:negativeNotes ?notes } } }")
         by_value = {value: key for key, (value, _) in OUTCOMES.items()}
@@ -315,7 +325,7 @@ class Community:
 
     def my_outcome(self, claim: URIRef, visitor: str) -> str | None:
         review = sparql_term(self.review_iri(claim, visitor))
-        rows = self._select(f"SELECT ?value WHERE {{ GRAPH {GRAPH} {{ {review} "
+        rows = self._select(f"SELECT ?value WHERE {{ GRAPH {self._in} {{ {review} "
                             "schema:reviewRating/schema:ratingValue ?value } }")
         by_value = {value: key for key, (value, _) in OUTCOMES.items()}
         return by_value.get(int(rows[0]["value"])) if rows else None
@@ -328,7 +338,7 @@ class Community:
         rows = self._select(
             f"SELECT (COUNT(DISTINCT ?up) AS ?ups) (COUNT(DISTINCT ?down) AS ?downs) "
             f"(COUNT(DISTINCT ?post) AS ?posts) (COUNT(DISTINCT ?review) AS ?reports) WHERE {{ "
-            f"VALUES ?item {{ {values} }} GRAPH {GRAPH} {{ "
+            f"VALUES ?item {{ {values} }} GRAPH {self._in} {{ "
             "{ ?up a schema:LikeAction ; schema:object ?item } UNION "
             "{ ?down a schema:DislikeAction ; schema:object ?item } UNION "
             "{ ?post sioc:has_container/sioc:about ?item } UNION "
@@ -346,9 +356,9 @@ class Community:
             part = Graph()
             for triple in triples[start:start + chunk]:
                 part.add(triple)
-            self._write([_insert(part)])
+            self._write([_insert(part, self.namespaces)])
         return len(triples)
 
     def clear(self) -> None:
         """Empty the community graph (tests on shared engines)."""
-        self._write([f"DROP SILENT GRAPH {GRAPH}"])
+        self._write([f"DROP SILENT GRAPH {self._in}"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from kg.namespaces import CANONICAL, Namespaces
 from kg.queries import bind
 from kg.safety import answer_query
 from kg.store import Store
@@ -54,16 +55,16 @@ class MapClaim:
         return "no-direction"
 
 
-def query_text(condition: str | None = None) -> str:
+def query_text(condition: str | None = None, namespaces: Namespaces = CANONICAL) -> str:
     """The map's query: one condition's claims, or every claim when `condition` is None."""
-    text = answer_query("evidence-map")
+    text = answer_query("evidence-map", namespaces)
     # A list, so only the VALUES row is bound: ?condition is also grouped on.
     return bind(text, condition=[URIRef(condition)]) if condition else text
 
 
 def evidence_map(store: Store, condition: str | None = None) -> tuple[list[MapClaim], str]:
     """The claims of the map and the query that found them."""
-    text = query_text(condition)
+    text = query_text(condition, store.namespaces)
     claims = []
     for row in store.query(text).dicts():
         claims.append(MapClaim(

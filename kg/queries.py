@@ -10,6 +10,8 @@ from importlib import resources
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kg.namespaces import CANONICAL, Namespaces
+
 
 @dataclass(frozen=True)
 class CannedQuery:
@@ -28,11 +30,18 @@ def _header(text: str, key: str) -> str:
     return ""
 
 
-def sparql_files(folder: str, package: str = "kg") -> dict[str, str]:
+def sparql_file(path: str, package: str = "kg", namespaces: Namespaces = CANONICAL) -> str:
+    """One .rq file of a package, its IRIs under the namespaces' base: every SPARQL file the
+    project runs is read here (they are written under the canonical base)."""
+    return namespaces.rebase((resources.files(package) / path).read_text(encoding="utf-8"))
+
+
+def sparql_files(folder: str, package: str = "kg",
+                 namespaces: Namespaces = CANONICAL) -> dict[str, str]:
     """The .rq files of a package folder by name (without .rq), in name order."""
     root = resources.files(package) / folder
     return {
-        f.name.removesuffix(".rq"): f.read_text(encoding="utf-8")
+        f.name.removesuffix(".rq"): sparql_file(f"{folder}/{f.name}", package, namespaces)
         for f in sorted(root.iterdir(), key=lambda f: f.name)
         if f.name.endswith(".rq")
     }
@@ -48,17 +57,17 @@ def title_of(text: str, default: str = "") -> str:
     return _header(text, "title") or default
 
 
-def canned_queries() -> dict[str, CannedQuery]:
+def canned_queries(namespaces: Namespaces = CANONICAL) -> dict[str, CannedQuery]:
     """Every canned question by name (the file name without .rq), in name order."""
     return {
         name: CannedQuery(name, _header(text, "title"), _header(text, "description"), text)
-        for name, text in sparql_files("queries").items()
+        for name, text in sparql_files("queries", namespaces=namespaces).items()
     }
 
 
-def canned_query(name: str) -> CannedQuery:
+def canned_query(name: str, namespaces: Namespaces = CANONICAL) -> CannedQuery:
     """One canned question; KeyError names the ones there are."""
-    queries = canned_queries()
+    queries = canned_queries(namespaces)
     if name not in queries:
         raise KeyError(f"no canned query {name!r}; there are: {', '.join(queries)}")
     return queries[name]

@@ -25,7 +25,7 @@ from rdflib import Graph, Variable
 from rdflib.query import Result
 
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS
-from kg.namespaces import PREFIXES
+from kg.namespaces import CANONICAL_BASE, namespaces
 from kg.results import QueryResult, capped
 from kg.store import OxigraphStore, QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
 from kg.store.journal import JournalFollower
@@ -46,19 +46,21 @@ class StoreSource:
     path: str | None = None
     nquads: bytes | None = None
     journal: str | None = None
+    base: str = CANONICAL_BASE  # the base the store was built under
 
     @classmethod
     def of(cls, store: Store, journal: str | None = None) -> StoreSource:
+        base = store.namespaces.base
         if isinstance(store, OxigraphStore) and store.path is not None:
-            return cls(path=str(store.path), journal=journal)
+            return cls(path=str(store.path), journal=journal, base=base)
         # An in-memory store cannot be shared across processes: hand each worker a copy.
         buffer = io.BytesIO()
         store.dump(buffer, NQUADS)
-        return cls(nquads=buffer.getvalue(), journal=journal)
+        return cls(nquads=buffer.getvalue(), journal=journal, base=base)
 
     def open(self) -> Store:
         if self.path is not None and self.journal is None:
-            return open_store(self.path, read_only=True)
+            return open_store(self.path, read_only=True, base=self.base)
         data = self.nquads or b""
         if self.path is not None:
             # The community graph is added to a copy in memory: a read-only store takes no
@@ -68,6 +70,7 @@ class StoreSource:
                 disk.dump(buffer, NQUADS)
             data = buffer.getvalue()
         store = OxigraphStore(None)
+        store.namespaces = namespaces(self.base)
         store.bulk_load(data, NQUADS)
         return store
 
@@ -111,6 +114,7 @@ class Worker:
                                        name="kg-query-worker", daemon=True)
         self.process.start()
         child.close()
+        self.prefixes = namespaces(source.base).PREFIXES
 
     def run(self, request: QueryRequest, timeout: float) -> Answer:
         """Raises QueryTimeout at the limit; the caller must then stop this worker."""
@@ -122,7 +126,7 @@ class Worker:
         except (EOFError, OSError) as exc:
             raise WorkerLost(f"the query process ended before answering ({exc!r}); "
                              "it has been replaced") from None
-        return _decode(reply)
+        return _decode(reply, self.prefixes)
 
     def stop(self) -> None:
         self.process.kill()
@@ -229,7 +233,7 @@ def _encode(done: Answer) -> tuple[str, str, bytes, bool]:
     return "ok", result.form, data, done.truncated
 
 
-def _decode(reply: tuple) -> Answer:
+def _decode(reply: tuple, prefixes: dict[str, str]) -> Answer:
     kind = reply[0]
     if kind == "syntax":
         raise QuerySyntaxError(reply[1])
@@ -238,7 +242,7 @@ def _decode(reply: tuple) -> Answer:
     _, form, data, truncated = reply
     if form in ("CONSTRUCT", "DESCRIBE"):
         graph = Graph()
-        for prefix, ns in PREFIXES.items():
+        for prefix, ns in prefixes.items():
             graph.bind(prefix, ns)
         graph.parse(data=data, format="nt")
         return Answer(QueryResult(form, graph=graph), truncated)

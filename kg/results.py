@@ -86,13 +86,13 @@ def _tsv_term(term: Node) -> str:
     return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def short_form(term: Node | None) -> str:
+def short_form(term: Node | None, prefixes: dict[str, str] = PREFIXES) -> str:
     """A compact human form of a term for tables: prefixed names and plain literal text."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
         best = ""
-        for prefix, ns in PREFIXES.items():
+        for prefix, ns in prefixes.items():
             if term.startswith(ns) and len(ns) > len(best):
                 best, name = ns, f"{prefix}:{term[len(ns):]}"
         return name if best else f"<{term}>"

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kg.namespaces import BASE, RKG
-from kg.queries import bind
+from kg.namespaces import CANONICAL, Namespaces
+from kg.queries import bind, sparql_file
 from kg.store import Store
 
 # More ticks than the graph has populations (or a long medicine list) is not a question a
@@ -29,9 +28,18 @@ MAX_VALUE_LENGTH = 300
 
 # A matched warning of this severity, or an interaction of this seriousness, puts the remedy
 # among those to avoid (the ontology defines them as "do not use" and "avoid the combination").
-AVOID_SEVERITY = RKG.Absolute
-AVOID_SERIOUSNESS = RKG.MajorInteraction
-WARNING_KINDS = (RKG.Contraindication, RKG.Precaution, RKG.Interaction)
+# Ontology terms are compared by their name in the ontology (after "ontology#"), so the answer
+# reads the same under whichever base the store was built.
+AVOID_SEVERITY = "Absolute"
+AVOID_SERIOUSNESS = "MajorInteraction"
+WARNING_KINDS = ("Contraindication", "Precaution", "Interaction")
+ONTOLOGY = "ontology#"
+
+
+def ontology_name(iri: str) -> str | None:
+    """The term's name if the IRI is one of the ontology's (rkg:Interaction -> Interaction)."""
+    head, sep, name = iri.rpartition(ONTOLOGY)
+    return name if sep and head.endswith("/") else None
 
 
 class SafetyInputError(ValueError):
@@ -39,9 +47,9 @@ class SafetyInputError(ValueError):
 
 
 @cache
-def answer_query(name: str) -> str:
+def answer_query(name: str, namespaces: Namespaces = CANONICAL) -> str:
     """A SPARQL file of kg/answers/ (safety, safety-options, evidence-map)."""
-    return (resources.files("kg") / "answers" / f"{name}.rq").read_text(encoding="utf-8")
+    return sparql_file(f"answers/{name}.rq", namespaces=namespaces)
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,7 @@ class Options:
 def options(store: Store) -> Options:
     """The conditions, outcomes, populations and medicines of the graph."""
     found = Options()
-    for row in store.query(answer_query("safety-options")).dicts():
+    for row in store.query(answer_query("safety-options", store.namespaces)).dicts():
         kind, item = str(row["kind"]), str(row["item"])
         term = Term(item, str(row["itemLabel"]))
         if kind == "condition":
@@ -89,19 +97,19 @@ class Question:
     outcome: Term | None
     situations: tuple[Term, ...]
     medicines: tuple[Term, ...]
+    namespaces: Namespaces = CANONICAL  # the base of the store it is asked of
 
 
-def _resolve(value: str, family: str, known: dict[str, Term], what: str, base: str,
-             where: str = "in this graph") -> Term:
+def _resolve(value: str, family: str, known: dict[str, Term], what: str,
+             namespaces: Namespaces, where: str = "in this graph") -> Term:
     """A slug ("warfarin") or a full IRI of the family, checked against the graph."""
     value = value.strip()
     if not value:
         raise SafetyInputError(f"Give a {what}.")
     if len(value) > MAX_VALUE_LENGTH:
         raise SafetyInputError(f"The {what} is longer than {MAX_VALUE_LENGTH} characters.")
-    prefixes = {f"{b}id/{family}/" for b in (base, BASE)}
-    iri = value if any(value.startswith(p) for p in prefixes) else f"{base}id/{family}/{value}"
-    term = known.get(iri) or known.get(iri.replace(base, BASE, 1))
+    prefix = f"{namespaces.ID}{family}/"
+    term = known.get(value if value.startswith(prefix) else prefix + value)
     if term is None:
         raise SafetyInputError(f"There is no {what} {value!r} {where}.")
     return term
@@ -109,7 +117,7 @@ def _resolve(value: str, family: str, known: dict[str, Term], what: str, base: s
 
 def question(found: Options, condition: str, outcome: str = "",
              situations: Sequence[str] = (), medicines: Sequence[str] = (),
-             base: str = BASE) -> Question:
+             namespaces: Namespaces = CANONICAL) -> Question:
     """Check a question against the graph; SafetyInputError says what is wrong."""
     if len(situations) > MAX_SITUATIONS:
         raise SafetyInputError(
@@ -117,16 +125,16 @@ def question(found: Options, condition: str, outcome: str = "",
     if len(medicines) > MAX_MEDICINES:
         raise SafetyInputError(
             f"{len(medicines)} medicines were given; at most {MAX_MEDICINES} are accepted.")
-    cond = _resolve(condition, "condition", found.conditions, "condition", base)
+    cond = _resolve(condition, "condition", found.conditions, "condition", namespaces)
     out = None
     if outcome.strip():
-        out = _resolve(outcome, "outcome", found.outcomes.get(cond.iri, {}), "outcome", base,
+        out = _resolve(outcome, "outcome", found.outcomes.get(cond.iri, {}), "outcome", namespaces,
                        f"among the outcomes of the claims for {cond.label}")
-    sits = tuple(dict.fromkeys(_resolve(s, "population", found.populations, "situation", base)
+    sits = tuple(dict.fromkeys(_resolve(s, "population", found.populations, "situation", namespaces)
                                for s in situations))
-    meds = tuple(dict.fromkeys(_resolve(m, "remedy", found.medicines, "medicine", base)
+    meds = tuple(dict.fromkeys(_resolve(m, "remedy", found.medicines, "medicine", namespaces)
                                for m in medicines))
-    return Question(cond, out, sits, meds)
+    return Question(cond, out, sits, meds, namespaces)
 
 
 def query_text(q: Question) -> str:
@@ -142,7 +150,7 @@ def query_text(q: Question) -> str:
     }
     if q.outcome is not None:
         values["outcome"] = [URIRef(q.outcome.iri)]
-    return bind(runnable(answer_query("safety")), **values)
+    return bind(runnable(answer_query("safety", q.namespaces)), **values)
 
 
 def runnable(text: str) -> str:
@@ -189,7 +197,7 @@ class WarningAnswer:
 
     @property
     def is_interaction(self) -> bool:
-        return self.kind == str(RKG.Interaction)
+        return ontology_name(self.kind) == "Interaction"
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -368,7 +376,7 @@ def _add_match(w: WarningAnswer, remedy: RemedyAnswer, row: dict[str, Node]) -> 
     if through is not None and through.iri != remedy.iri:
         if rule == "medicine" or through.iri in {t.iri for t in w.precipitant + w.object}:
             why += f" ({remedy.label} is one of {through.label})"
-        elif str(RKG) in through.iri:
+        elif ontology_name(through.iri) is not None:
             why += f"; it concerns {through.label}, a way {remedy.label} is given"
         else:
             why += f"; it concerns {through.label}, of which {remedy.label} is one"
@@ -389,9 +397,9 @@ def _avoid_because(remedy: RemedyAnswer) -> list[str]:
     for w in remedy.warnings:
         if w.only_for is not None or all(m.rule == "everyone" for m in w.matches):
             continue  # a modality-only warning leaves the rest of the remedy open
-        if w.severity is not None and w.severity.iri == str(AVOID_SEVERITY):
+        if w.severity is not None and ontology_name(w.severity.iri) == AVOID_SEVERITY:
             reasons.append(f"{w.label}: an absolute contraindication ({w.matches[0].why})")
-        elif (w.seriousness is not None and w.seriousness.iri == str(AVOID_SERIOUSNESS)
+        elif (w.seriousness is not None and ontology_name(w.seriousness.iri) == AVOID_SERIOUSNESS
               and any(m.rule == "medicine" for m in w.matches)):
             reasons.append(f"{w.label}: a major interaction, avoid the combination "
                            f"({next(m.why for m in w.matches if m.rule == 'medicine')})")

@@ -82,22 +82,24 @@ class Term:
     @property
     def name(self) -> str:
         """Its local name: the anchor of /ontology#Name, where its hash IRI resolves."""
-        return str(self.iri)[len(str(RKG)):]
+        return str(self.iri).rsplit("#", 1)[-1]
 
 
 def ontology_terms(store: Store) -> list[Term]:
     """Every rkg: term the ontology describes, classes first, then properties, then values."""
-    ontology = read_graph(store, Graphs.ONTOLOGY)
-    shapes = read_graph(store, Graphs.SHAPES)
+    ns = store.namespaces  # the files' IRIs, under the base the store was built with
+    rkg = ns.RKG
+    ontology = read_graph(store, ns.graphs.ONTOLOGY)
+    shapes = read_graph(store, ns.graphs.SHAPES)
     terms: dict[URIRef, Term] = {}
     for subject in sorted({s for s in ontology.subjects() if isinstance(s, URIRef)
-                           and str(s).startswith(str(RKG)) and s != URIRef(str(RKG))}, key=str):
+                           and str(s).startswith(str(rkg)) and s != URIRef(str(rkg))}, key=str):
         types = set(ontology.objects(subject, RDF.type))
         kind = ("class" if types & set(CLASS_TYPES) else
                 "property" if types & set(PROPERTY_TYPES) else "value")
         terms[subject] = Term(
             subject, kind, _text(ontology, subject, RDFS.label) or _text(
-                ontology, subject, SKOS.prefLabel) or str(subject)[len(str(RKG)):],
+                ontology, subject, SKOS.prefLabel) or str(subject)[len(str(rkg)):],
             _text(ontology, subject, RDFS.comment) or _text(ontology, subject, SKOS.definition),
             sorted((t for t in types if isinstance(t, URIRef)), key=str),
             sorted(((words, o) for p, words in ALIGNMENTS.items()
@@ -106,7 +108,7 @@ def ontology_terms(store: Store) -> list[Term]:
     for term, shape in _constraining_shapes(shapes):
         if term in terms and shape not in terms[term].shapes:
             terms[term].shapes.append(shape)
-    for row in store.query(COUNTS_QUERY).dicts():
+    for row in store.query(ns.rebase(COUNTS_QUERY)).dicts():
         term = terms.get(row["term"])  # type: ignore[arg-type]
         if term is None:
             continue
@@ -115,7 +117,7 @@ def ontology_terms(store: Store) -> list[Term]:
         if term.kind == "property" and isinstance(example, URIRef):
             term.examples = [(example, "")]
     examples: dict[Node, list[tuple[URIRef, str]]] = defaultdict(list)
-    for row in store.query(EXAMPLES_QUERY).dicts():
+    for row in store.query(ns.rebase(EXAMPLES_QUERY)).dicts():
         examples[row["term"]].append((row["s"], str(row["label"])))  # type: ignore[arg-type]
     for iri, found in examples.items():
         if iri in terms:
@@ -219,7 +221,7 @@ class ShapeDoc:
 def shape_docs(store: Store, fixtures: Path | None = None) -> list[ShapeDoc]:
     """Every node shape with an IRI, its targets and its constraints in words, and the failing
     fixtures (tests/fixtures/invalid/) that name it or one of its property shapes."""
-    shapes = read_graph(store, Graphs.SHAPES)
+    shapes = read_graph(store, store.namespaces.graphs.SHAPES)
     failing = _fixtures(fixtures, shapes) if fixtures is not None else {}
     nodes = {s for s in shapes.subjects() if isinstance(s, URIRef) and (
         (s, RDF.type, SH.NodeShape) in shapes or (s, SH.property, None) in shapes

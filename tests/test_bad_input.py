@@ -15,7 +15,6 @@ import pyoxigraph as ox
 import pytest
 
 from kg.formats import RDF_FORMATS
-from tests.conftest import make_app
 
 LISTENER = "http://127.0.0.1:1/never"  # nothing listens there; the guard must refuse first
 DEEP = "SELECT * WHERE " + "{ " * 2000 + "?s ?p ?o" + " }" * 2000
@@ -144,12 +143,6 @@ def fingerprint(store) -> str:
     dataset = ox.Dataset(ox.parse(dump.getvalue(), format=ox.RdfFormat.N_QUADS))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return hashlib.sha256("\n".join(sorted(str(q) for q in dataset)).encode()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    app = make_app(store)
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

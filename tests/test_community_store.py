@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 
 from kg.community import Community, item_path
 from kg.formats import RDF_FORMATS
-from kg.namespaces import ID, Graphs
+from kg.namespaces import CANONICAL, ID, Graphs
 from kg.store import RemoteStore, Store
 from kg.store.journal import JournalledStore
 from tests.isomorphism import same_graph
@@ -122,7 +122,7 @@ def test_the_community_dump_round_trips_through_export_and_import(
 
 def test_items_outside_the_dataset_are_refused():
     with pytest.raises(ValueError, match="not an entity of this dataset"):
-        item_path(URIRef("http://example.org/x"))
+        item_path(URIRef("http://example.org/x"), CANONICAL)
 
 
 def test_a_vote_through_the_app_is_at_the_engines_sparql_at_once(engine, store: Store):

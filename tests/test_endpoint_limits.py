@@ -33,11 +33,6 @@ def app(store):
     app.extensions["kg_query_runner"].close()
 
 
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
 def _error(response, status: int) -> dict:
     assert response.status_code == status, response.data[:300]
     assert response.mimetype == "application/json"

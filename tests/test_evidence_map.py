@@ -8,18 +8,10 @@ import html as htmllib
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from kg import evidence_map as maps
 from kg.namespaces import BASE
-from tests.conftest import make_app
 
 PREFIX = "PREFIX rkg: <https://w3id.org/remedy-kg/ontology#>\n"
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    return make_app(store).test_client()
 
 
 def _page(client, path: str) -> str:

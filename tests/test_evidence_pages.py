@@ -11,8 +11,6 @@ import re
 
 import pytest
 
-from tests.conftest import make_app
-
 CLAIM = "/id/claim/acupuncture--restless-legs-syndrome"
 CONDITION = "/id/condition/restless-legs-syndrome"
 PREFIX = ("PREFIX rkg: <https://w3id.org/remedy-kg/ontology#>\n"
@@ -20,11 +18,6 @@ PREFIX = ("PREFIX rkg: <https://w3id.org/remedy-kg/ontology#>\n"
 # Names of classes outside our ontology that a page must never show as a design.
 RAW_NAMES = ("MedicalStudy", "MedicalTrial", "MedicalObservationalStudy", "MedicalGuideline",
              "SEPIO_")
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    return make_app(store).test_client()
 
 
 def _html(client, path: str) -> str:

@@ -6,11 +6,9 @@ responses that match the description, for inputs nobody thought to write down.
 
 from __future__ import annotations
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from tests.conftest import make_app
 from web.openapi import description
 
 MAX_EXAMPLES = 40
@@ -25,11 +23,6 @@ CHECKS = [
 # The description the app serves (a test below checks they are the same), so operations are
 # known at collection time; the app itself comes from the session's store.
 schema = schemathesis.openapi.from_dict(description("http://localhost", 20))
-
-
-@pytest.fixture(scope="module")
-def app(store):
-    return make_app(store)
 
 
 def test_the_served_description_is_the_fuzzed_one(app) -> None:

@@ -19,7 +19,7 @@ import pytest
 from kg.build import build
 from kg.load import LoadError, load_files
 from kg.store import OxigraphStore
-from tests.conftest import copy_project, make_app, write
+from tests.conftest import copy_project, write
 
 
 @dataclass
@@ -93,11 +93,6 @@ def request_attacks(url: str) -> dict[str, str]:
         "search text": f"/api/search?q={enc[:90]}",
         "query UI permalink": f"/sparql?query={quote('SERVICE <' + url + '> {}')}",
     }
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    return make_app(store).test_client()
 
 
 @pytest.mark.parametrize("name", list(request_attacks("http://x/")))

@@ -17,7 +17,6 @@ from kg import safety
 from kg.cli import main
 from kg.namespaces import BASE, RKG
 from kg.queries import bind
-from tests.conftest import make_app
 
 RLS = "restless-legs-syndrome"
 ANTICOAGULATED = "anticoagulated-patients"
@@ -28,11 +27,6 @@ BLEEDING = BASE + "id/warning/bleeding-disorders-anticoagulants"
 EA_DEVICES = BASE + "id/warning/ea-implanted-electrical-devices"
 PREFIX = ("PREFIX rkg: <https://w3id.org/remedy-kg/ontology#>\n"
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    return make_app(store).test_client()
 
 
 @pytest.fixture

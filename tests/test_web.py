@@ -14,7 +14,6 @@ from kg.namespaces import ID
 from kg.queries import canned_queries
 from kg.stats import data_report
 from tests.isomorphism import same_graph
-from web import create_app
 
 CLAIM = "/id/claim/acupuncture--restless-legs-syndrome"
 ENTITY_PAGES = [
@@ -24,16 +23,6 @@ ENTITY_PAGES = [
     "/id/population/anticoagulated-patients", "/id/warning/bleeding-disorders-anticoagulants",
     "/id/source/seed-page", "/id/outcome-measure/irls",
 ]
-
-
-@pytest.fixture(scope="module")
-def app(store):
-    return create_app({"TESTING": True}, store=store)
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
 
 
 def _html(client, path: str) -> str:

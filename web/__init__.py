@@ -7,10 +7,11 @@ from typing import Any
 from flask import Flask
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from kg.namespaces import PREFIXES, RKG, SCHEMA
+from kg.namespaces import SCHEMA, checked_base
 from kg.store import Store
 from web import community, errors, limits, page_cache, query_runner, security, settings
 from web import store as store_resource
+from web.store import namespaces
 
 
 def create_app(test_config: dict[str, Any] | None = None, store: Store | None = None) -> Flask:
@@ -21,8 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
         app.config.from_prefixed_env("KG")
     else:
         app.config.from_mapping(test_config)
-    if not app.config["BASE_IRI"].endswith(("/", "#")):
-        raise ValueError(f"BASE_IRI must end with / or #, not {app.config['BASE_IRI']!r}")
+    checked_base(app.config["BASE_IRI"])
 
     store_resource.init_app(app, store)
     journal = community.init_app(app)
@@ -61,7 +61,8 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
         return {"site_name": app.config["SITE_NAME"], "data_license": app.config["DATA_LICENSE"],
                 "static_copy": app.config["STATIC_COPY"],
                 "result_columns": columns,
-                "prefixes": PREFIXES, "urls": urls, "RKG": RKG, "SKOS": SKOS,
+                "prefixes": namespaces.PREFIXES, "urls": urls, "RKG": namespaces.RKG,
+                "SKOS": SKOS,
                 "DCTERMS": DCTERMS, "RDFS": RDFS, "SCHEMA": SCHEMA}
 
     return app

@@ -38,9 +38,8 @@ from rdflib import URIRef
 from werkzeug.local import LocalProxy
 from wtforms import ValidationError
 
-from kg.community import OUTCOMES, VOTES, Community, default_journal, post_iri
+from kg.community import OUTCOMES, VOTES, Community, default_journal, item_path, post_iri
 from kg.formats import RDF_FORMATS
-from kg.namespaces import Graphs
 from kg.store import OxigraphStore, RemoteStore, Store, StoreError, open_store
 from kg.store.journal import FollowingStore, open_journal
 from web.errors import error_response
@@ -77,9 +76,9 @@ def _community_store(app: Flask, journal: str | None) -> Store:
     if isinstance(store, RemoteStore):
         writer = open_store(str(store.endpoints.query),
                             update_endpoint=app.config["UPDATE_ENDPOINT"]
-                            or store.endpoints.update)
+                            or store.endpoints.update, base=store.namespaces.base)
         try:
-            writer.serve_graph(Graphs.COMMUNITY)  # type: ignore[attr-defined]
+            writer.serve_graph(store.namespaces.graphs.COMMUNITY)  # type: ignore[attr-defined]
         except StoreError as exc:  # a read-only engine: the pages still work, writes say why
             log.warning("the community graph cannot be listed on the engine: %s", exc)
         return writer
@@ -111,6 +110,7 @@ def init_app(app: Flask) -> str | None:
     _secret(app, journal)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     store = _community_store(app, journal)
+    store.namespaces = get_store_of(app).namespaces  # the community graph is under the same base
     secret = app.config["SECRET_KEY"].encode("utf-8")
     app.extensions[EXTENSION] = Community(store, secret,
                                           hide_after=app.config["COMMUNITY_HIDE_AFTER"])
@@ -126,7 +126,7 @@ def notice_writes(response: Response) -> Response:
     from web.store import store
 
     if request.method == "POST" and isinstance(store._get_current_object(), RemoteStore):
-        store.notice_graph(Graphs.COMMUNITY)  # type: ignore[attr-defined]
+        store.notice_graph(store.namespaces.graphs.COMMUNITY)  # type: ignore[attr-defined]
     return response
 
 
@@ -272,7 +272,7 @@ def outcome() -> Response:
 
 def _post_iri(value: str) -> URIRef:
     try:
-        return post_iri(value)
+        return post_iri(value, community.namespaces)
     except ValueError:
         abort(400, description="The form names no post.")
 
@@ -340,7 +340,7 @@ def download(extension: str) -> Response:
     if syntax is None:
         abort(404, description=f"There is no download called community.{extension}.")
     buffer = io.BytesIO()
-    community.store.dump(buffer, syntax, graph=Graphs.COMMUNITY)
+    community.store.dump(buffer, syntax, graph=community.namespaces.graphs.COMMUNITY)
     return send_file(io.BytesIO(buffer.getvalue()), mimetype=syntax.media_type,
                      download_name=f"community.{extension}")
 
@@ -405,7 +405,7 @@ def community_view(iri: URIRef) -> dict[str, Any]:
     except StoreError as exc:
         log.warning("the community graph is unavailable: %s", exc)
         data = {"available": False}
-    return {**view, **data, "item": str(iri)[len(current_app.config["BASE_IRI"]) + 3:],
+    return {**view, **data, "item": item_path(iri, community.namespaces),
             "newest": newest, "choices": OUTCOMES,
             "remedy_url": (local_path(view["remedy"]) or "") + "#discussion"
             if view["remedy"] is not None else None,

@@ -8,7 +8,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS
-from kg.namespaces import BASE, PREFIXES, Graphs
+from kg.namespaces import CANONICAL, Namespaces
 from kg.store import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -20,19 +20,20 @@ W3C_FORMAT = {
     "nquads": "N-Quads", "trig": "TriG", "json": "SPARQL_Results_JSON",
     "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV",
 }
-DATASET = URIRef(BASE + "dataset")
 
 
-def _graph() -> Graph:
+def _graph(namespaces: Namespaces) -> Graph:
     g = Graph()
-    for prefix, ns in {**PREFIXES, "sd": str(SD), "void": str(VOID), "dcat": str(DCAT)}.items():
+    more = {"sd": str(SD), "void": str(VOID), "dcat": str(DCAT)}
+    for prefix, ns in {**namespaces.PREFIXES, **more}.items():
         g.bind(prefix, ns)
     return g
 
 
-def service_description(endpoint_url: str, limits: Sequence[str] = ()) -> Graph:
+def service_description(endpoint_url: str, limits: Sequence[str] = (),
+                        namespaces: Namespaces = CANONICAL) -> Graph:
     """The SPARQL 1.1 service description; `limits` are the endpoint's limits in words."""
-    g = _graph()
+    g = _graph(namespaces)
     service = URIRef(endpoint_url)
     g.add((service, RDF.type, SD.Service))
     if limits:
@@ -51,7 +52,7 @@ def service_description(endpoint_url: str, limits: Sequence[str] = ()) -> Graph:
     default = BNode()
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
-    for name in Graphs.ALL:
+    for name in namespaces.graphs.ALL:
         named = BNode()
         g.add((dataset, SD.namedGraph, named))
         g.add((named, SD.name, URIRef(name)))
@@ -60,31 +61,33 @@ def service_description(endpoint_url: str, limits: Sequence[str] = ()) -> Graph:
 
 def void_description(store: Store, site_url: str, license_url: str) -> Graph:
     """VoID and DCAT: what the dataset is, how big, and where to get it."""
-    g = _graph()
-    g.add((DATASET, RDF.type, VOID.Dataset))
-    g.add((DATASET, RDF.type, DCAT.Dataset))
-    g.add((DATASET, DCTERMS.title, Literal("Remedy KG", lang="en")))
-    g.add((DATASET, DCTERMS.description, Literal(
+    namespaces = store.namespaces
+    dataset = URIRef(namespaces.base + "dataset")
+    g = _graph(namespaces)
+    g.add((dataset, RDF.type, VOID.Dataset))
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, DCTERMS.title, Literal("Remedy KG", lang="en")))
+    g.add((dataset, DCTERMS.description, Literal(
         "An open knowledge graph of complementary remedies, the conditions they are used for, "
         "and the evidence, mechanisms, protocols and warnings behind each use. "
         "Information, not medical advice.", lang="en")))
-    g.add((DATASET, DCTERMS.license, URIRef(license_url)))
-    g.add((DATASET, VOID.sparqlEndpoint, URIRef(site_url + "sparql")))
-    g.add((DATASET, VOID.uriSpace, Literal(BASE + "id/")))
-    g.add((DATASET, VOID.vocabulary, URIRef(PREFIXES["rkg"])))
-    g.add((DATASET, VOID.triples, Literal(store.count(), datatype=XSD.integer)))
+    g.add((dataset, DCTERMS.license, URIRef(license_url)))
+    g.add((dataset, VOID.sparqlEndpoint, URIRef(site_url + "sparql")))
+    g.add((dataset, VOID.uriSpace, Literal(str(namespaces.ID))))
+    g.add((dataset, VOID.vocabulary, URIRef(namespaces.RKG)))
+    g.add((dataset, VOID.triples, Literal(store.count(), datatype=XSD.integer)))
     for name, syntax in RDF_FORMATS.items():
         dist = URIRef(f"{site_url}downloads/remedy-kg.{syntax.extension}")
-        g.add((DATASET, VOID.dataDump, dist))
-        g.add((DATASET, DCAT.distribution, dist))
+        g.add((dataset, VOID.dataDump, dist))
+        g.add((dataset, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCAT.downloadURL, dist))
         g.add((dist, DCAT.mediaType, Literal(syntax.media_type)))
         g.add((dist, DCTERMS.title, Literal(f"Whole dataset as {syntax.label}", lang="en")))
         g.add((dist, DCTERMS.format, FORMATS[W3C_FORMAT[name]]))
-    for graph_name in Graphs.ALL:
+    for graph_name in namespaces.graphs.ALL:
         subset = URIRef(graph_name)
-        g.add((DATASET, VOID.subset, subset))
+        g.add((dataset, VOID.subset, subset))
         g.add((subset, RDF.type, VOID.Dataset))
         g.add((subset, VOID.triples, Literal(store.count(graph_name), datatype=XSD.integer)))
     return g

@@ -25,17 +25,17 @@ from flask import (
 )
 
 from kg.formats import RDF_FORMATS, RdfSyntax
-from kg.namespaces import PREFIXES, Graphs
 from web.descriptions import void_description
 from web.entities import serialize
 from web.negotiation import choose, content_type, rdf_offers, respond
 from web.page_queries import page_query
-from web.store import store
+from web.store import namespaces, store
 from web.urls import local_path
 
 bp = Blueprint("downloads", __name__)
 
-PARTS = {"remedy-kg": None, "ontology": Graphs.ONTOLOGY, "shapes": Graphs.SHAPES}
+# Each download and the named graph it holds (an attribute of GraphNames; None: all curated).
+PARTS = {"remedy-kg": None, "ontology": "ONTOLOGY", "shapes": "SHAPES"}
 CHUNK = 256 * 1024
 QUEUED_CHUNKS = 16  # at most 4 MB between the writer and a slow client
 FIRST_BYTE_WAIT = 600.0
@@ -107,13 +107,14 @@ def _streamed(part: str, syntax: RdfSyntax, path: Path) -> Iterator[bytes]:
     cancelled = threading.Event()
     failure: list[BaseException] = []
     the_store = store._get_current_object()  # type: ignore[attr-defined]
+    graph = getattr(the_store.namespaces.graphs, PARTS[part]) if PARTS[part] else None
     partial = Path(tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".partial")[1])
 
     def write() -> None:
         try:
             with partial.open("wb") as tee:
                 writer = _ChunkWriter(chunks, tee, cancelled)
-                the_store.dump(writer, syntax, graph=PARTS[part])
+                the_store.dump(writer, syntax, graph=graph)
                 writer.flush_chunk()
             partial.replace(path)
         except _Cancelled:
@@ -182,7 +183,7 @@ def favicon() -> Response:
 
 @bp.get("/context.jsonld")
 def context() -> Response:
-    body = json.dumps({"@context": PREFIXES}, indent=2)
+    body = json.dumps({"@context": namespaces.PREFIXES}, indent=2)
     return Response(body, content_type=content_type("application/ld+json"))
 
 

@@ -9,9 +9,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg.formats import RdfSyntax
-from kg.namespaces import PREFIXES, SCHEMA
+from kg.namespaces import SCHEMA
 from kg.store import Store
 from web.page_queries import bound, page_query
+from web.store import namespaces
 
 
 def exists(store: Store, iri: URIRef) -> bool:
@@ -34,7 +35,8 @@ def page_graph(store: Store, iri: URIRef) -> Graph:
 def serialize(graph: Graph, syntax: RdfSyntax) -> bytes:
     if syntax.name == "jsonld":
         # A local context of our prefixes: compact output, and nothing fetched from the web.
-        return graph.serialize(format="json-ld", context=dict(PREFIXES), encoding="utf-8")
+        context = dict(namespaces.PREFIXES)
+        return graph.serialize(format="json-ld", context=context, encoding="utf-8")
     return graph.serialize(format=syntax.rdflib, encoding="utf-8")
 
 
@@ -58,7 +60,7 @@ def vocabulary_labels(store: Store) -> dict[str, tuple[str, str]]:
     """Label and comment of every ontology term, cached on the app."""
     cache = current_app.extensions.setdefault("kg_vocabulary", {})
     if not cache:
-        for row in store.query(page_query("vocabulary-labels")).dicts():
+        for row in store.query(page_query("vocabulary-labels", store.namespaces)).dicts():
             cache[str(row["term"])] = (str(row["label"]), str(row.get("comment", "")))
     return cache
 

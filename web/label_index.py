@@ -50,7 +50,7 @@ class LabelIndex:
         index = cls()
         numbers: dict[str, int] = {}
         seen: set[tuple[int, str]] = set()
-        for row in store.query(page_query("label-index")).dicts():
+        for row in store.query(page_query("label-index", store.namespaces)).dicts():
             entity, label = str(row["entity"]), str(row["label"])
             number = numbers.get(entity)
             if number is None:

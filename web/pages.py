@@ -9,7 +9,6 @@ from rdflib import URIRef
 
 from kg import vocabulary_docs
 from kg.formats import RdfSyntax
-from kg.namespaces import RKG, Graphs
 from kg.project import SOURCE_ROOT
 from kg.queries import canned_queries
 from kg.results import short_form
@@ -17,7 +16,7 @@ from kg.stats import data_report, graph_sizes
 from web import entities
 from web.negotiation import ENTITY_SYNTAXES, HTML_OFFER, choose, entity_offers, respond
 from web.page_queries import bound, page_query
-from web.store import store
+from web.store import namespaces, store
 from web.urls import entity_format_url, entity_iri, sparql_ui_url
 from web.view import PageGraph
 
@@ -26,35 +25,37 @@ bp = Blueprint("pages", __name__)
 # The failing fixture of each shape, named on /shapes (a source checkout has them).
 FIXTURES = SOURCE_ROOT / "tests" / "fixtures" / "invalid"
 
-# Which template shows which class; the first type of an entity found here wins.
+# Which template shows which class (by its name in the ontology); the first type of an entity
+# found here wins.
 TEMPLATES = {
-    RKG.Claim: "entity/claim.html",
-    RKG.Remedy: "entity/remedy.html",
-    RKG.Condition: "entity/condition.html",
-    RKG.Outcome: "entity/outcome.html",
-    RKG.Mechanism: "entity/mechanism.html",
-    RKG.Acupoint: "entity/acupoint.html",
-    RKG.Meridian: "entity/meridian.html",
-    RKG.Study: "entity/study.html",
-    RKG.Population: "entity/population.html",
-    RKG.Warning: "entity/warning.html",
+    "Claim": "entity/claim.html",
+    "Remedy": "entity/remedy.html",
+    "Condition": "entity/condition.html",
+    "Outcome": "entity/outcome.html",
+    "Mechanism": "entity/mechanism.html",
+    "Acupoint": "entity/acupoint.html",
+    "Meridian": "entity/meridian.html",
+    "Study": "entity/study.html",
+    "Population": "entity/population.html",
+    "Warning": "entity/warning.html",
 }
 
 # Extra queries some pages need beyond the page graph: tables of rows...
 EXTRA_QUERIES = {
-    RKG.Mechanism: "mechanism-remedies",
-    RKG.Population: "population-warnings",
+    "Mechanism": "mechanism-remedies",
+    "Population": "population-warnings",
 }
 # ... and more triples, added to the page graph (CONSTRUCT queries).
 PAGE_PARTS = {
-    RKG.Remedy: "remedy-warnings",
+    "Remedy": "remedy-warnings",
 }
 
 
 @bp.get("/")
 def home() -> str:
     types = list(store.query(page_query("types")).dicts())
-    return render_template("pages/home.html", types=types, questions=canned_queries().values())
+    return render_template("pages/home.html", types=types,
+                           questions=canned_queries(namespaces).values())
 
 
 @bp.get("/report")
@@ -66,13 +67,13 @@ def report() -> str:
 
 @bp.get("/browse/<name>")
 def browse(name: str) -> str:
-    cls = RKG[name] if name.isidentifier() else None
+    cls = namespaces.RKG[name] if name.isidentifier() else None
     vocabulary = entities.vocabulary_labels(store)
     if cls is None or str(cls) not in vocabulary:
         abort(404, description=f"There is no type called {name!r}.")
     query = bound("browse", **{"class": cls})
     rows = list(store.query(query).dicts())
-    page = PageGraph(entities.page_graph(store, cls), cls, vocabulary)
+    page = PageGraph(entities.page_graph(store, cls), cls, vocabulary, rkg=namespaces.RKG)
     return render_template("pages/browse.html", name=name, label=vocabulary[str(cls)][0],
                            comment=vocabulary[str(cls)][1], rows=rows, page=page,
                            sparql_url=sparql_ui_url(query))
@@ -80,7 +81,7 @@ def browse(name: str) -> str:
 
 @bp.get("/questions/<name>")
 def question(name: str) -> str:
-    canned = canned_queries().get(name)
+    canned = canned_queries(namespaces).get(name)
     if canned is None:
         abort(404, description=f"There is no question called {name!r}.")
     result = store.query(canned.text)
@@ -107,10 +108,10 @@ def entity(family: str, slug: str) -> Response | str:
 
 def _entity_page(iri: URIRef) -> Response:
     vocabulary = entities.vocabulary_labels(store)
-    page = PageGraph(entities.page_graph(store, iri), iri, vocabulary)
+    page = PageGraph(entities.page_graph(store, iri), iri, vocabulary, rkg=namespaces.RKG)
     template, extra_name, part_name = "entity/generic.html", None, None
     for cls, name in TEMPLATES.items():
-        if page.has_type(iri, cls):
+        if page.has_type(iri, namespaces.RKG[cls]):
             template, extra_name, part_name = name, EXTRA_QUERIES.get(cls), PAGE_PARTS.get(cls)
             break
     queries = [entities_query_text(iri)]
@@ -156,7 +157,7 @@ def ontology() -> Response | str:
     offer = choose(entity_offers())
     if isinstance(offer.syntax, RdfSyntax):
         buffer = BytesIO()
-        store.dump(buffer, offer.syntax, graph=Graphs.ONTOLOGY)
+        store.dump(buffer, offer.syntax, graph=namespaces.graphs.ONTOLOGY)
         return _ontology_links(respond(buffer.getvalue(), offer))
     terms = vocabulary_docs.ontology_terms(store)
     html = render_template("pages/ontology.html", terms=terms,

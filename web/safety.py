@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from kg import safety
 from web.store import store
-from web.urls import base_iri, local_path, sparql_ui_url
+from web.urls import local_path, sparql_ui_url
 
 bp = Blueprint("safety", __name__)
 
@@ -31,7 +31,8 @@ def _question(args: MultiDict[str, str], found: safety.Options) -> safety.Questi
     if len(outcomes) > 1:
         raise safety.SafetyInputError("Give at most one outcome.")
     return safety.question(found, conditions[0], outcomes[0] if outcomes else "",
-                           args.getlist("situation"), args.getlist("taking"), base=base_iri())
+                           args.getlist("situation"), args.getlist("taking"),
+                           namespaces=store.namespaces)
 
 
 def _query_link(text: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kg.namespaces import BASE
+from kg.namespaces import CANONICAL_BASE
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ENDPOINT", None,
             "SPARQL query endpoint of a remote engine to serve from, instead of STORE "
             "(credentials: KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or KG_ENDPOINT_TOKEN)."),
-    Setting("BASE_IRI", BASE,
-            "The base of the dataset's IRIs; entity IRIs under it are served at the same path."),
+    Setting("BASE_IRI", CANONICAL_BASE,
+            "The base of the dataset's IRIs (KG_BASE_IRI, read by `kg build` too): the build "
+            "writes every IRI under it, and entity IRIs under it are served at the same path. "
+            "A store built under another base is refused at startup."),
     Setting("SITE_NAME", "Remedy KG", "The site's name in page titles and the header."),
     Setting("DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/",
             "The licence of the data, shown in the footer and the dataset description."),

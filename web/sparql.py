@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from werkzeug.datastructures import MultiDict
 
 from kg.formats import RdfSyntax, ResultsSyntax
-from kg.namespaces import PREFIXES
 from kg.queries import canned_queries
 from kg.query_guard import READ_ONLY, check_query
 from web import descriptions, limits
@@ -136,20 +135,22 @@ def _no_query(params: MultiDict[str, str]) -> Response | str:
         return _ui()
     assert isinstance(offer.syntax, RdfSyntax)
     graph = descriptions.service_description(request.base_url,
-                                             limits.described(current_app.config))
+                                             limits.described(current_app.config),
+                                             store.namespaces)
     return respond(serialize(graph, offer.syntax), offer)
 
 
 def _ui() -> str:
     examples = [{"name": q.name, "title": q.title, "query": q.text}
-                for q in canned_queries().values()]
+                for q in canned_queries(store.namespaces).values()]
     config = {
         "endpoint": url_for("sparql.endpoint"),
-        "prefixes": PREFIXES,
+        "prefixes": store.namespaces.PREFIXES,
         "examples": examples,
         "query": request.args.get("query", ""),
         "timeoutSeconds": current_app.config["QUERY_TIMEOUT"],
         "localBases": local_bases(),
     }
     return render_template("sparql/ui.html", config=config, examples=examples,
-                           prefixes=PREFIXES, limits=limits.described(current_app.config))
+                           prefixes=config["prefixes"],
+                           limits=limits.described(current_app.config))

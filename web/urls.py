@@ -8,7 +8,8 @@ from urllib.parse import quote, urlencode
 from flask import current_app, url_for
 from rdflib.term import Node, URIRef
 
-from kg.namespaces import FAMILIES, RKG, RKGSH
+from kg.namespaces import FAMILIES
+from web.store import namespaces
 
 # Slugs are lowercase ASCII with hyphens; acupoint and meridian codes are upper case.
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -30,10 +31,9 @@ def local_path(iri: Node) -> str | None:
     if not isinstance(iri, URIRef):
         return None
     text = str(iri)
-    if text.startswith(str(RKG)):
-        return url_for("pages.ontology") + "#" + text[len(str(RKG)):]
-    if text.startswith(str(RKGSH)):
-        return url_for("pages.shapes") + "#" + text[len(str(RKGSH)):]
+    for namespace, page in ((namespaces.RKG, "pages.ontology"), (namespaces.RKGSH, "pages.shapes")):
+        if text.startswith(str(namespace)):
+            return url_for(page) + "#" + text[len(str(namespace)):]
     base = base_iri()
     if not text.startswith(base + "id/"):
         return None
@@ -46,7 +46,7 @@ def local_path(iri: Node) -> str | None:
 def local_bases() -> dict[str, str]:
     """IRI prefixes this server serves, and the local path of each (for the query UI)."""
     return {f"{base_iri()}id/": url_for("pages.home") + "id/",
-            str(RKG): url_for("pages.ontology") + "#"}
+            str(namespaces.RKG): url_for("pages.ontology") + "#"}
 
 
 def entity_format_url(iri: URIRef, extension: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.namespaces import RKG, SCHEMA
+from kg.namespaces import SCHEMA
 from web.columns import words
 from web.urls import local_path
 
@@ -30,10 +30,11 @@ class PageGraph:
     """Read access to the triples behind one page."""
 
     def __init__(self, graph: Graph, this: URIRef,
-                 vocabulary: dict[str, tuple[str, str]] | None = None):
+                 vocabulary: dict[str, tuple[str, str]] | None = None, *, rkg: Namespace):
         self.graph = graph
         self.this = this
         self.vocabulary = vocabulary or {}
+        self.rkg = rkg  # the ontology under the base of the store the graph came from
 
     # -- labels and links
 
@@ -93,11 +94,12 @@ class PageGraph:
         return str(low) if low == high else f"{low}–{high}"
 
     def rank(self, node: Node | None) -> int:
-        value = self.one(node, RKG.rank) if node is not None else None
+        value = self.one(node, self.rkg.rank) if node is not None else None
         return int(value) if value is not None else -1
 
-    def ranked(self, nodes: list[Node], prop: URIRef = RKG.evidenceLevel) -> list[Node]:
+    def ranked(self, nodes: list[Node], prop: URIRef | None = None) -> list[Node]:
         """Nodes by the rank of their `prop` value, strongest first, then by label."""
+        prop = prop if prop is not None else self.rkg.evidenceLevel
         return sorted(nodes, key=lambda n: (-self.rank(self.one(n, prop)), self.label(n)))
 
     # -- types and what links here
@@ -124,30 +126,30 @@ class PageGraph:
     def starting_level(self, study: Node) -> Node | None:
         """The level the study's design starts a claim at: a review's is that of the designs
         it reviewed (rkg:reviewOf), as in kg/rules/evidence-level.rq."""
-        designs = self.objects(study, RKG.reviewOf) or [self.design(study)]
-        levels = [self.one(d, RKG.startingLevel) for d in designs if d is not None]
+        designs = self.objects(study, self.rkg.reviewOf) or [self.design(study)]
+        levels = [self.one(d, self.rkg.startingLevel) for d in designs if d is not None]
         return max((lv for lv in levels if lv is not None), key=self.rank, default=None)
 
     def evidence_lines(self, claim: Node) -> dict[str, list[Node]]:
         """The claim's studies: supporting, disputing, and the others that bear on it; each
         strongest design first, then newest."""
-        supporting = set(self.graph.objects(claim, RKG.supportingStudy))
-        disputing = set(self.graph.objects(claim, RKG.disputingStudy))
-        other = set(self.graph.objects(claim, RKG.study)) - supporting - disputing
+        supporting = set(self.graph.objects(claim, self.rkg.supportingStudy))
+        disputing = set(self.graph.objects(claim, self.rkg.disputingStudy))
+        other = set(self.graph.objects(claim, self.rkg.study)) - supporting - disputing
         return {name: self._by_design(studies) for name, studies in
                 (("supporting", supporting), ("disputing", disputing), ("other", other))}
 
     def _by_design(self, studies: set[Node]) -> list[Node]:
         def key(study: Node) -> tuple[int, int, str]:
-            year = self.one(study, RKG.year)
+            year = self.one(study, self.rkg.year)
             newest = -int(str(year)[:4]) if year is not None and str(year)[:4].isdigit() else 0
             return (-self.rank(self.starting_level(study)), newest, self.label(study))
         return sorted(studies, key=key)
 
     def setting_studies(self, claim: Node) -> list[Node]:
         """The supporting studies whose design sets the claim's starting level."""
-        start = self.one(claim, RKG.startingEvidenceLevel)
-        return [s for s in self.objects(claim, RKG.supportingStudy)
+        start = self.one(claim, self.rkg.startingEvidenceLevel)
+        return [s for s in self.objects(claim, self.rkg.supportingStudy)
                 if start is not None and self.starting_level(s) == start]
 
     def instances(self, cls: URIRef) -> list[Node]:

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from rdflib import URIRef
 
+from kg.namespaces import CANONICAL, Namespaces
 from kg.queries import canned_queries, header, sparql_term
 
 INSTANCE = "a"
@@ -108,14 +109,15 @@ def named_iris(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=1)
-def examples() -> tuple[Example, ...]:
-    """Every canned query as an example (the files do not change while the process runs)."""
+@lru_cache(maxsize=4)
+def examples(namespaces: Namespaces = CANONICAL) -> tuple[Example, ...]:
+    """Every canned query as an example, under the store's base (the files do not change while
+    the process runs)."""
     return tuple(
         Example(q.name, q.title, q.description,
                 tuple(k.strip() for k in header(q.text, "keywords").split(",") if k.strip()),
                 q.text, parse_slots(q.text), named_iris(q.text))
-        for q in canned_queries().values())
+        for q in canned_queries(namespaces).values())
 
 
 def fill(example: Example, fillers: Sequence[str]) -> str:

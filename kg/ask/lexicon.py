@@ -15,11 +15,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 
 from rdflib import URIRef
 
-from kg.queries import bind
+from kg.queries import bind, sparql_file
 from kg.store import Store
 
 MAX_WORDS = 8  # the longest name looked for, in words
@@ -67,7 +66,7 @@ class Lexicon:
     def of(cls, store: Store, constraints: Iterable[tuple[str, str]]) -> Lexicon:
         wanted = set(constraints)
         classes = sorted({c for _, c in wanted})
-        text = (resources.files("kg") / "answers" / "ask-lexicon.rq").read_text("utf-8")
+        text = sparql_file("answers/ask-lexicon.rq", namespaces=store.namespaces)
         rows = store.query(bind(text, **{"class": [URIRef(c) for c in classes]})).dicts()
         satisfies: dict[str, set[tuple[str, str]]] = {}
         texts: dict[str, set[str]] = {}

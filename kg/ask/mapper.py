@@ -118,7 +118,7 @@ class Asker:
 
     @classmethod
     def of(cls, store: Store) -> Asker:
-        known = examples()
+        known = examples(store.namespaces)
         constraints = {s.constraint for e in known for s in e.slots}
         return cls(known, Lexicon.of(store, constraints))
 

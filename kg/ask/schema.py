@@ -20,15 +20,14 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from kg.namespaces import Graphs
 from kg.query_guard import _PARSER  # rdflib's parser is not thread-safe: share the guard's lock
 from kg.store import Store
 
 VOID = "http://rdfs.org/ns/void#"
 
-SCHEMA_QUERY = f"""PREFIX void: <{VOID}>
+SCHEMA_QUERY = """PREFIX void: <{void}>
 SELECT ?kind ?class ?property WHERE {{
-  GRAPH <{Graphs.VOID}> {{
+  GRAPH <{graph}> {{
     {{ ?dataset void:classPartition ?cp . ?cp void:class ?class .
        OPTIONAL {{ ?cp void:propertyPartition/void:property ?property }}
        BIND("class" AS ?kind) }}
@@ -51,7 +50,8 @@ class VoidSchema:
 def read_schema(store: Store) -> VoidSchema:
     """The classes and properties of the VoID graph; SchemaUnavailable when it is absent."""
     schema = VoidSchema()
-    for row in store.query(SCHEMA_QUERY).dicts():
+    graph = store.namespaces.graphs.VOID
+    for row in store.query(SCHEMA_QUERY.format(void=VOID, graph=graph)).dicts():
         prop = str(row["property"]) if row.get("property") is not None else None
         if str(row["kind"]) == "class":
             props = schema.classes.setdefault(str(row["class"]), set())
@@ -61,7 +61,7 @@ def read_schema(store: Store) -> VoidSchema:
             schema.properties.add(prop)
     if not schema.classes and not schema.properties:
         raise SchemaUnavailable(
-            f"the store has no VoID statistics (graph <{Graphs.VOID}>) to check it against; "
+            f"the store has no VoID statistics (graph <{graph}>) to check it against; "
             "rebuild the store with `kg build`")
     return schema
 

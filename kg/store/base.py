@@ -9,6 +9,7 @@ from typing import BinaryIO
 from rdflib import Dataset, Graph
 
 from kg.formats import RDF_FORMATS, RdfSyntax
+from kg.namespaces import CANONICAL, Namespaces
 from kg.results import QueryResult
 
 
@@ -33,6 +34,8 @@ class Store(ABC):
 
     # True when the engine itself stops a query at `timeout` (see `query`).
     stops_queries: bool = False
+    # The IRIs of the dataset this store holds or will hold: open_store sets the deployed base.
+    namespaces: Namespaces = CANONICAL
 
     @abstractmethod
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
@@ -76,6 +79,25 @@ class Store(ABC):
     @abstractmethod
     def graph_names(self) -> list[str]:
         """The named graphs that hold data."""
+
+    def built_base(self) -> str | None:
+        """The base IRI the store's build wrote under, or None before any build: a build names
+        its graphs under its base, so the data graph's name records it."""
+        suffix = CANONICAL.graphs.DATA.removeprefix(CANONICAL.base)
+        for name in self.graph_names():
+            if name.endswith("/" + suffix):
+                return name.removesuffix(suffix)
+        return None
+
+    def check_base(self) -> None:
+        """Refuse to serve a store built under another base than this store's namespaces: every
+        page query would find nothing. StoreError says how to set it right."""
+        built = self.built_base()
+        if built is not None and built != self.namespaces.base:
+            raise StoreError(
+                f"the store was built with the base IRI {built}, but the base IRI set "
+                f"(KG_BASE_IRI) is {self.namespaces.base}: set KG_BASE_IRI={built}, or run "
+                "`kg build` with the new base")
 
     def close(self) -> None:  # noqa: B027 - backends without resources need no close
         """Release files or connections."""

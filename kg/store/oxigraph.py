@@ -16,12 +16,10 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.formats import RdfSyntax
-from kg.namespaces import PREFIXES, Graphs
 from kg.results import QueryResult
 from kg.store.base import QuerySyntaxError, Store, StoreError
 
 STAGING_SUFFIX = "/staging"
-COMMUNITY = ox.NamedNode(Graphs.COMMUNITY)
 
 
 def to_rdflib(term: object) -> Node | None:
@@ -138,9 +136,10 @@ class OxigraphStore(Store):
             options["base_iri"] = base_iri
         if default_graph_uris:
             options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        elif self._store.contains_named_graph(COMMUNITY):
+        elif self._store.contains_named_graph(
+                community := ox.NamedNode(self.namespaces.graphs.COMMUNITY)):
             # The community graph is asked for by name, never merged into the curated default.
-            options["default_graph"] = [g for g in self._store.named_graphs() if g != COMMUNITY]
+            options["default_graph"] = [g for g in self._store.named_graphs() if g != community]
         else:
             options["use_default_graph_as_union"] = True
         if named_graph_uris:
@@ -151,7 +150,7 @@ class OxigraphStore(Store):
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
-        return _to_result(answer, max_rows)
+        return _to_result(answer, self.namespaces.PREFIXES, max_rows)
 
     def update(self, sparql_update: str) -> None:
         if self.read_only:
@@ -169,17 +168,20 @@ class OxigraphStore(Store):
 
     def dump(self, out: BinaryIO, syntax: RdfSyntax, graph: str | None = None) -> None:
         if syntax.quads and graph is None:
-            self._store.dump(out, syntax.oxigraph, prefixes=_prefixes(syntax))
+            self._store.dump(out, syntax.oxigraph, prefixes=self._prefixes(syntax))
             return
         if graph is not None:
             self._store.dump(out, syntax.oxigraph, from_graph=ox.NamedNode(graph),
-                             prefixes=_prefixes(syntax))
+                             prefixes=self._prefixes(syntax))
             return
         # A triple syntax of the whole dataset: the union of the graphs, streamed.
         triples = self._store.query(
             "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
         )
-        ox.serialize(triples, out, syntax.oxigraph, prefixes=_prefixes(syntax))
+        ox.serialize(triples, out, syntax.oxigraph, prefixes=self._prefixes(syntax))
+
+    def _prefixes(self, syntax: RdfSyntax) -> dict[str, str] | None:
+        return dict(self.namespaces.PREFIXES) if syntax.name in ("turtle", "trig") else None
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -206,11 +208,8 @@ def _exchange(first: Path, second: Path) -> None:
     os.rename(aside, first)
 
 
-def _prefixes(syntax: RdfSyntax) -> dict[str, str] | None:
-    return dict(PREFIXES) if syntax.name in ("turtle", "trig") else None
-
-
-def _to_result(answer: object, max_rows: int | None = None) -> QueryResult:
+def _to_result(answer: object, prefixes: dict[str, str],
+               max_rows: int | None = None) -> QueryResult:
     # Answers are lazy: reading no further than the caller will show saves converting (and, for
     # a whole-graph CONSTRUCT, evaluating) rows that would be cut anyway.
     if isinstance(answer, ox.QueryBoolean):
@@ -221,7 +220,7 @@ def _to_result(answer: object, max_rows: int | None = None) -> QueryResult:
                 for solution in islice(answer, max_rows)]
         return QueryResult("SELECT", variables=variables, rows=rows)
     graph = Graph()
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in prefixes.items():
         graph.bind(prefix, ns)
     for triple in islice(answer, max_rows):  # type: ignore[call-overload]
         graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),

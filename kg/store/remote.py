@@ -23,7 +23,7 @@ from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from kg.formats import RdfSyntax
-from kg.namespaces import PREFIXES, Graphs
+from kg.namespaces import Namespaces
 from kg.results import QueryResult
 from kg.store.base import QuerySyntaxError, QueryTimeout, Store, StoreError
 from kg.store.oxigraph import STAGING_SUFFIX
@@ -51,8 +51,6 @@ NOTHING = "urn:x-remedy-kg:nothing"
 ANYTIME_STATES = ("S1TAT",)
 # ... or it fails with one of these (S1T00: the estimated cost exceeds its limit).
 TIMEOUT_STATES = ("S1TAT", "S1T00")
-# The community graph is served by name but is no part of the union or of the curated dumps.
-CURATED = f"FILTER(?g != <{Graphs.COMMUNITY}>)"
 CANCELLED = b"The SPARQL operation has been cancelled"
 GRAPH_MEDIA_TYPES = {
     "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "nt",
@@ -182,7 +180,7 @@ class RemoteStore(Store):
             raise QueryTimeout(f"{self.endpoints.query} stopped the query at the {timeout} s "
                                f"limit: {answer.headers.get('X-SQL-Message', state)}")
         if is_graph:
-            return QueryResult(form, graph=_parse_graph(answer))  # type: ignore[arg-type]
+            return QueryResult(form, graph=_parse_graph(answer, self.namespaces))  # type: ignore[arg-type]
         return _parse_results(answer, form)
 
     def _wrapper(self, url: str) -> SPARQLWrapper:
@@ -240,7 +238,8 @@ class RemoteStore(Store):
             self.progress(f"staged {len(graph)} triples for {name}")
         # Resending the swap after the engine may have run it would drop the new data: resend
         # only when the engine surely never saw it.
-        self._call(self.endpoints.update_url, lambda: self._update(_swap(list(graphs))),
+        swap = _swap(list(graphs), self.namespaces)
+        self._call(self.endpoints.update_url, lambda: self._update(swap),
                    retry_if=not_received)
         self._served = None
 
@@ -292,13 +291,14 @@ class RemoteStore(Store):
     def dump(self, out: BinaryIO, syntax: RdfSyntax, graph: str | None = None) -> None:
         if syntax.quads and graph is None:
             dataset = Dataset()
-            _bind(dataset)
+            _bind(dataset, self.namespaces)
+            curated = _curated(self.namespaces)
             # One query for all graphs: blank nodes shared between graphs stay shared.
             # The curated dataset: the community graph has a dump of its own.
             rows = self._all_rows(
-                f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {CURATED} }}",
+                f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {curated} }}",
                 int(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                               f"{CURATED} }}").rows[0][0]))
+                               f"{curated} }}").rows[0][0]))
             for g, s, p, o in rows:
                 dataset.add((s, p, o, URIRef(str(g))))
             dataset.serialize(out, format=syntax.rdflib, encoding="utf-8")
@@ -311,7 +311,7 @@ class RemoteStore(Store):
             expected = int(self.query("SELECT (COUNT(*) AS ?n) WHERE { "
                                       "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }").rows[0][0])
         triples = Graph()
-        _bind(triples)
+        _bind(triples, self.namespaces)
         for row in self._all_rows(text, expected):
             triples.add(row)  # type: ignore[arg-type]
         triples.serialize(out, format=syntax.rdflib, encoding="utf-8")
@@ -409,10 +409,10 @@ def _bnode_label(value: str) -> str:
     return "b" + hashlib.sha1(value.encode()).hexdigest()[:20]
 
 
-def _parse_graph(answer: Answer) -> Graph:
+def _parse_graph(answer: Answer, namespaces: Namespaces) -> Graph:
     media_type = answer.headers.get("Content-Type", "text/turtle").split(";")[0].strip().lower()
     graph = Graph()
-    _bind(graph)
+    _bind(graph, namespaces)
     try:
         graph.parse(data=answer.body, format=GRAPH_MEDIA_TYPES.get(media_type, "turtle"))
     except Exception as exc:  # rdflib's parsers raise many kinds
@@ -420,15 +420,20 @@ def _parse_graph(answer: Answer) -> Graph:
     return graph
 
 
-def _bind(graph: Graph) -> None:
-    for prefix, ns in PREFIXES.items():
+def _bind(graph: Graph, namespaces: Namespaces) -> None:
+    for prefix, ns in namespaces.PREFIXES.items():
         graph.bind(prefix, ns)
 
 
 # -- loading helpers ----------------------------------------------------------------------------
 
 
-def _swap(names: list[str]) -> str:
+def _curated(namespaces: Namespaces) -> str:
+    # The community graph is served by name but is no part of the union or of the curated dumps.
+    return f"FILTER(?g != <{namespaces.graphs.COMMUNITY}>)"
+
+
+def _swap(names: list[str], namespaces: Namespaces) -> str:
     """One update: staging graphs over the live ones, listed in the manifest, union rebuilt."""
     listed = " , ".join(f"<{name}>" for name in names)
     part = f"<{MANIFEST}> <{DCTERMS.hasPart}>"
@@ -438,7 +443,8 @@ def _swap(names: list[str]) -> str:
         f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ {part} {listed} }} }}",
         f"DROP SILENT GRAPH <{UNION}>",
         f"INSERT {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }} "
-        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} {CURATED} GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} {_curated(namespaces)} "
+        "GRAPH ?g { ?s ?p ?o } }",
     ])
 
 

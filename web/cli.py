@@ -1,0 +1,50 @@
+"""`kg serve` and `kg site`: the web layer's commands, added to the `kg` group by an entry point
+(remedy_kg.commands in pyproject.toml), so the core package imports nothing from `web`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli import Context, engine_options, pass_context
+
+
+@click.command()
+@engine_options
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@pass_context
+def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+    """Serve the web pages, the SPARQL endpoint and the downloads with waitress."""
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    store = ctx.open(read_only=True)
+    app = create_app(store=store)
+    click.echo(f"serving {ctx.location} on http://{host}:{port}/", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="remedy-kg")
+
+
+@click.command()
+@engine_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the copy into: new, empty, or an earlier copy (replaced "
+                   "only once the new one is complete).")
+@click.option("--site-url", default="http://localhost:8000/", show_default=True,
+              help="Where the copy will be served (scheme and host), for the absolute URLs of "
+                   "the sitemap and the dataset description.")
+@click.option("--live-url", help="A running site to link to for what a static copy cannot "
+                                 "answer (SPARQL, search, safety answers, community forms, the "
+                                 "API); without it, the copy says that these need a server.")
+@pass_context
+def site(ctx: Context, out: Path, site_url: str, live_url: str | None) -> None:
+    """Write a read-only static copy of the site: every page, every RDF variant, the downloads."""
+    from web.site import run_in_fixed_order
+
+    code, output = run_in_fixed_order(ctx.location, out, site_url, live_url)
+    click.echo(output, err=True, nl=False)
+    if code:
+        raise SystemExit(code)
