@@ -327,7 +327,7 @@ def ask_command(ctx: Context, question: str, fmt: str) -> None:
         fillers = ", ".join(f.label for f in found.mapping.fillers)
         click.echo(f"{found.mapping.example.title}  [{found.mapping.example.name}"
                    f"{': ' + fillers if fillers else ''}]\n")
-        click.echo(_table(found.result))
+        click.echo(_table(found.result, store.namespaces.PREFIXES))
         click.echo("\n" + found.mapping.query)
     if not found.answered:
         sys.exit(1)

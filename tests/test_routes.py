@@ -12,8 +12,11 @@ from tests.conftest import make_app
 ROUTES = [
     ("/", "GET", "pages.home"),
     ("/.well-known/void", "GET", "downloads.void"),
+    ("/api/ask", "GET", "ask.api"),
     ("/api/safety", "GET", "safety.api"),
     ("/api/search", "GET", "api.search"),
+    ("/api/validate", "POST", "validate.api"),
+    ("/ask", "GET", "ask.page"),
     ("/browse/<name>", "GET", "pages.browse"),
     ("/community/<family>/<slug>", "GET", "community.section"),
     ("/community/admin", "GET", "community.admin"),
@@ -37,9 +40,12 @@ ROUTES = [
     ("/report", "GET", "pages.report"),
     ("/safety", "GET", "safety.page"),
     ("/search", "GET", "search.results"),
+    ("/shapes", "GET", "pages.shapes"),
     ("/sitemap.xml", "GET", "downloads.sitemap"),
     ("/sparql", "GET POST", "sparql.endpoint"),
     ("/static/<path:filename>", "GET", "static"),
+    ("/validate", "GET", "validate.page"),
+    ("/validate", "POST", "validate.page_check"),
 ]
 
 
