@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.examples import examples_graph
 from kg.inference import infer
 from kg.load import load_files
 from kg.namespaces import Graphs
@@ -19,6 +20,7 @@ from kg.quality import QualityReport, run_checks
 from kg.queries import sparql_files
 from kg.store import OxigraphStore, Store
 from kg.validate import ValidationReport, validate
+from kg.void import void_statistics
 
 Progress = Callable[[str], None]
 
@@ -94,7 +96,9 @@ def check_quality(sources: Sources, timings: dict[str, float] | None = None,
 # The file in an embedded store's folder that records the inputs of the build it holds.
 STAMP = "kg-build-inputs"
 # The code that turns the files into graphs: a change to it changes what a build writes.
-BUILD_CODE = ("build", "load", "validate", "inference", "quality", "namespaces")
+BUILD_CODE = ("build", "load", "validate", "inference", "quality", "namespaces", "examples", "void")
+# What a build writes beside the curated graphs: the endpoint's description of itself.
+DESCRIPTIONS = (Graphs.EXAMPLES, Graphs.VOID)
 
 
 def inputs_fingerprint(project: Project) -> str:
@@ -105,7 +109,7 @@ def inputs_fingerprint(project: Project) -> str:
     for path in files:
         digest.update(f"{path.parent.name}/{path.name}\0".encode())
         digest.update(path.read_bytes())
-    for folder in ("rules", "checks"):
+    for folder in ("rules", "checks", "queries", "statistics"):
         for name, text in sparql_files(folder).items():
             digest.update(f"{folder}/{name}\0{text}\0".encode())
     code = Path(__file__).parent
@@ -132,9 +136,9 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
     stamp = _stamp(store)
     fingerprint = inputs_fingerprint(project) if stamp else ""
     if (stamp and not force and stamp.exists() and stamp.read_text() == fingerprint
-            and all(g in store.graph_names() for g in Graphs.ALL)):
+            and all(g in store.graph_names() for g in (*Graphs.ALL, *DESCRIPTIONS))):
         result.unchanged = True
-        result.triples = {name: store.count(name) for name in Graphs.ALL}
+        result.triples = {name: store.count(name) for name in (*Graphs.ALL, *DESCRIPTIONS)}
         return result
     sources = load_project(project, result.timings, progress)
     result.report = check(sources, result.timings, progress)
@@ -150,11 +154,19 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
         Graphs.SHAPES: sources.shapes,
         Graphs.DATA: sources.data,
         Graphs.INFERRED: inferred,
+        Graphs.EXAMPLES: examples_graph(),
+        # Emptied with the data it described: no reader ever sees old statistics beside new data.
+        Graphs.VOID: Graph(),
     }
     with _timed(result.timings, "store", progress):
         if stamp:
             stamp.unlink(missing_ok=True)
         store.replace_graphs(graphs)
+    with _timed(result.timings, "describe", progress):
+        # Counted by the engine over what it now holds, then written beside it; the stamp comes
+        # last, so a build stopped before here is redone in full by the next one.
+        graphs[Graphs.VOID] = void_statistics(store)
+        store.replace_graphs({Graphs.VOID: graphs[Graphs.VOID]})
         if stamp:
             stamp.write_text(fingerprint)
     result.triples = {name: len(graph) for name, graph in graphs.items()}

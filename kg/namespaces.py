@@ -31,6 +31,9 @@ class Graphs:
     SHAPES = BASE + "graph/shapes"
     DATA = BASE + "graph/data"
     INFERRED = BASE + "graph/inferred"
+    # Written by `kg build`: the endpoint describes itself (VoID statistics, SPARQL examples).
+    VOID = BASE + "graph/void"
+    EXAMPLES = BASE + ".well-known/sparql-examples"
 
     ALL = (ONTOLOGY, SHAPES, DATA, INFERRED)
 

@@ -9,7 +9,13 @@ from typing import BinaryIO
 from rdflib import Dataset, Graph
 
 from kg.formats import RDF_FORMATS, RdfSyntax
+from kg.namespaces import Graphs
 from kg.results import QueryResult
+
+# Named graphs asked for by name (GRAPH, FROM NAMED), never part of the default graph: the
+# community's writes, and what the build says about the dataset (its VoID, its examples), which
+# would otherwise count themselves and show up in every query over the data.
+APART = (Graphs.COMMUNITY, Graphs.VOID, Graphs.EXAMPLES)
 
 
 class StoreError(RuntimeError):

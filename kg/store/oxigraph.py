@@ -16,12 +16,12 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.formats import RdfSyntax
-from kg.namespaces import PREFIXES, Graphs
+from kg.namespaces import PREFIXES
 from kg.results import QueryResult
-from kg.store.base import QuerySyntaxError, Store, StoreError
+from kg.store.base import APART, QuerySyntaxError, Store, StoreError
 
 STAGING_SUFFIX = "/staging"
-COMMUNITY = ox.NamedNode(Graphs.COMMUNITY)
+APART_NODES = frozenset(ox.NamedNode(name) for name in APART)
 
 
 def to_rdflib(term: object) -> Node | None:
@@ -138,11 +138,8 @@ class OxigraphStore(Store):
             options["base_iri"] = base_iri
         if default_graph_uris:
             options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        elif self._store.contains_named_graph(COMMUNITY):
-            # The community graph is asked for by name, never merged into the curated default.
-            options["default_graph"] = [g for g in self._store.named_graphs() if g != COMMUNITY]
         else:
-            options["use_default_graph_as_union"] = True
+            options.update(self._default_dataset())
         if named_graph_uris:
             options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
         try:
@@ -152,6 +149,14 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(str(exc)) from exc
         return _to_result(answer, max_rows)
+
+    def _default_dataset(self) -> dict[str, object]:
+        """The default graph when a query names none: the union of the curated graphs (the
+        graphs of APART are asked for by name, never merged in)."""
+        if any(self._store.contains_named_graph(g) for g in APART_NODES):
+            return {"default_graph": [g for g in self._store.named_graphs()
+                                      if g not in APART_NODES]}
+        return {"use_default_graph_as_union": True}
 
     def update(self, sparql_update: str) -> None:
         if self.read_only:
@@ -176,9 +181,8 @@ class OxigraphStore(Store):
                              prefixes=_prefixes(syntax))
             return
         # A triple syntax of the whole dataset: the union of the graphs, streamed.
-        triples = self._store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-        )
+        triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                    **self._default_dataset())  # type: ignore[arg-type]
         ox.serialize(triples, out, syntax.oxigraph, prefixes=_prefixes(syntax))
 
     def graph_names(self) -> list[str]:

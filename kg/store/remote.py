@@ -25,7 +25,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from kg.formats import RdfSyntax
 from kg.namespaces import PREFIXES, Graphs
 from kg.results import QueryResult
-from kg.store.base import QuerySyntaxError, QueryTimeout, Store, StoreError
+from kg.store.base import APART, QuerySyntaxError, QueryTimeout, Store, StoreError
 from kg.store.oxigraph import STAGING_SUFFIX
 from kg.store.transport import (
     Answer,
@@ -53,6 +53,9 @@ ANYTIME_STATES = ("S1TAT",)
 TIMEOUT_STATES = ("S1TAT", "S1T00")
 # The community graph is served by name but is no part of the union or of the curated dumps.
 CURATED = f"FILTER(?g != <{Graphs.COMMUNITY}>)"
+# The graphs asked for by name only (the community's, the build's VoID and examples) are no
+# part of the union either.
+IN_UNION = "FILTER(" + " && ".join(f"?g != <{name}>" for name in APART) + ")"
 CANCELLED = b"The SPARQL operation has been cancelled"
 GRAPH_MEDIA_TYPES = {
     "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "nt",
@@ -438,7 +441,7 @@ def _swap(names: list[str]) -> str:
         f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ {part} {listed} }} }}",
         f"DROP SILENT GRAPH <{UNION}>",
         f"INSERT {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }} "
-        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} {CURATED} GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} {IN_UNION} GRAPH ?g {{ ?s ?p ?o }} }}",
     ])
 
 
