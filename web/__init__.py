@@ -34,6 +34,10 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
 
     for module in (pages, search, sparql, downloads, api, openapi, safety, evidence_map):
         app.register_blueprint(module.bp)
+    from web import examples, schema  # the endpoint's description of itself
+
+    for module in (examples, schema):
+        app.register_blueprint(module.bp)
     community.limit(limits.init_app(app), app)
     page_cache.init_app(app)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID
 
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS
 from kg.namespaces import BASE, PREFIXES, Graphs
 from kg.store import Store
+from kg.void import DATASET
+from web.examples import named_graph
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -20,7 +22,6 @@ W3C_FORMAT = {
     "nquads": "N-Quads", "trig": "TriG", "json": "SPARQL_Results_JSON",
     "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV",
 }
-DATASET = URIRef(BASE + "dataset")
 
 
 def _graph() -> Graph:
@@ -59,7 +60,7 @@ def service_description(endpoint_url: str, limits: Sequence[str] = ()) -> Graph:
 
 
 def void_description(store: Store, site_url: str, license_url: str) -> Graph:
-    """VoID and DCAT: what the dataset is, how big, and where to get it."""
+    """VoID and DCAT: what the dataset is, how big (as the build counted), where to get it."""
     g = _graph()
     g.add((DATASET, RDF.type, VOID.Dataset))
     g.add((DATASET, RDF.type, DCAT.Dataset))
@@ -72,7 +73,6 @@ def void_description(store: Store, site_url: str, license_url: str) -> Graph:
     g.add((DATASET, VOID.sparqlEndpoint, URIRef(site_url + "sparql")))
     g.add((DATASET, VOID.uriSpace, Literal(BASE + "id/")))
     g.add((DATASET, VOID.vocabulary, URIRef(PREFIXES["rkg"])))
-    g.add((DATASET, VOID.triples, Literal(store.count(), datatype=XSD.integer)))
     for name, syntax in RDF_FORMATS.items():
         dist = URIRef(f"{site_url}downloads/remedy-kg.{syntax.extension}")
         g.add((DATASET, VOID.dataDump, dist))
@@ -82,9 +82,7 @@ def void_description(store: Store, site_url: str, license_url: str) -> Graph:
         g.add((dist, DCAT.mediaType, Literal(syntax.media_type)))
         g.add((dist, DCTERMS.title, Literal(f"Whole dataset as {syntax.label}", lang="en")))
         g.add((dist, DCTERMS.format, FORMATS[W3C_FORMAT[name]]))
-    for graph_name in Graphs.ALL:
-        subset = URIRef(graph_name)
-        g.add((DATASET, VOID.subset, subset))
-        g.add((subset, RDF.type, VOID.Dataset))
-        g.add((subset, VOID.triples, Literal(store.count(graph_name), datatype=XSD.integer)))
+    # The statistics `kg build` counted in the engine (kg/void.py): sizes, partitions per class
+    # and property, the named graphs, links to other datasets. None are counted per request.
+    g += named_graph(store, Graphs.VOID)
     return g
