@@ -221,3 +221,6 @@ def test_api_schema_lists_classes_and_the_properties_each_really_has(embedded_cl
     properties = [p["triples"] for p in schema["properties"]]
     assert properties == sorted(properties, reverse=True)  # most used first
     assert str(RDFS.label) in {p["iri"] for p in schema["properties"]}
+    # It changes only with the build: kept after the first answer, like the pages.
+    again = embedded_client.get("/api/schema")
+    assert again.headers.get("X-Page-Cache") == "hit" and again.get_json() == schema
