@@ -7,12 +7,16 @@ examples in the store rather than in our source tree.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from kg.load import LoadError, SyntaxProblem
 from kg.namespaces import BASE, PREFIXES, SCHEMA, SH, Graphs
 from kg.queries import CannedQuery, canned_queries, header
-from kg.query_guard import query_facts
+from kg.query_guard import QueryRefused, query_facts
+from kg.store import QuerySyntaxError
 
 # Where the examples say they run: the endpoint under the dataset's base, as every IRI we print.
 ENDPOINT = URIRef(BASE + "sparql")
@@ -36,11 +40,16 @@ def keywords(text: str) -> list[str]:
 
 
 def add_example(graph: Graph, query: CannedQuery, endpoint: URIRef = ENDPOINT) -> URIRef:
-    """Describe one canned question in `graph`; ValueError for a form no example can take."""
-    form = query_facts(query.text).form
+    """Describe one canned question in `graph`. A file that does not parse, or whose form no
+    example can take, is a LoadError naming it: the build stops before writing anything."""
+    path = Path("kg", "queries", f"{query.name}.rq")
+    try:
+        form = query_facts(query.text).form
+    except (QuerySyntaxError, QueryRefused) as exc:
+        raise LoadError([SyntaxProblem(path, None, str(exc))]) from exc
     if form not in FORMS:
-        raise ValueError(f"kg/queries/{query.name}.rq is a {form} query; examples are "
-                         f"{', '.join(FORMS)}")
+        raise LoadError([SyntaxProblem(path, None, f"a {form} query; an example is one of "
+                                                   f"{', '.join(FORMS)}")])
     kind, text_property = FORMS[form]
     example = example_iri(query.name)
     graph.add((example, RDF.type, SH.SPARQLExecutable))

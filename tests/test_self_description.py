@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, VOID
 
 from kg.examples import ENDPOINT, FORMS, add_example, example_iri, keywords
+from kg.load import LoadError
 from kg.namespaces import RKG, SCHEMA, SH, Graphs
 from kg.queries import CannedQuery, canned_queries
 from kg.store import OxigraphStore, Store
@@ -70,6 +71,12 @@ def test_other_query_forms_get_their_own_type_and_property(form: str) -> None:
     kind, prop = FORMS[form]
     assert (example, RDF.type, kind) in graph and str(graph.value(example, prop)) == text
     assert graph.value(example, RDFS.comment) is None  # no description, no empty comment
+
+
+@pytest.mark.parametrize("text", ["SELECT * WHERE { ?s ?p", "DESCRIBE <urn:x:a>"])
+def test_a_canned_query_no_example_can_take_names_its_file(text: str) -> None:
+    with pytest.raises(LoadError, match=r"kg/queries/broken\.rq: "):
+        add_example(Graph(), CannedQuery("broken", "", "", text))
 
 
 def test_examples_are_outside_the_default_graph_and_queryable_at_sparql(embedded_client) -> None:

@@ -435,13 +435,18 @@ def _swap(names: list[str]) -> str:
     """One update: staging graphs over the live ones, listed in the manifest, union rebuilt."""
     listed = " , ".join(f"<{name}>" for name in names)
     part = f"<{MANIFEST}> <{DCTERMS.hasPart}>"
+    # Graphs outside the union (the build's VoID, written after the data) leave it as it is:
+    # rebuilding it would copy every curated triple again.
+    union = [] if all(name in APART for name in names) else [
+        f"DROP SILENT GRAPH <{UNION}>",
+        f"INSERT {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }} "
+        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} {IN_UNION} GRAPH ?g {{ ?s ?p ?o }} }}",
+    ]
     return " ;\n".join([
         *(f"DROP SILENT GRAPH <{name}> ; MOVE SILENT GRAPH <{name}{STAGING_SUFFIX}> TO <{name}>"
           for name in names),
         f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ {part} {listed} }} }}",
-        f"DROP SILENT GRAPH <{UNION}>",
-        f"INSERT {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }} "
-        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} {IN_UNION} GRAPH ?g {{ ?s ?p ?o }} }}",
+        *union,
     ])
 
 
