@@ -21,6 +21,9 @@ from kg.results import QueryResult
 from kg.store.base import APART, QuerySyntaxError, Store, StoreError
 
 STAGING_SUFFIX = "/staging"
+# Graphs this many times smaller than the store (the build's VoID, written after the data) go
+# in one transaction: a fresh folder would copy the whole store to add them.
+SMALL_BESIDE = 20
 APART_NODES = frozenset(ox.NamedNode(name) for name in APART)
 
 
@@ -61,7 +64,8 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
-        if self.path and not self.read_only:
+        written = sum(len(graph) for graph in graphs.values())
+        if self.path and not self.read_only and written * SMALL_BESIDE >= len(self._store):
             self._replace_by_swap(graphs)
             return
         # Load into staging graphs first; one update then moves them all, and oxigraph
