@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.examples import examples_graph
 from kg.inference import infer
 from kg.load import load_files
 from kg.namespaces import CANONICAL, Namespaces, namespaces
@@ -19,6 +20,7 @@ from kg.quality import QualityReport, run_checks
 from kg.queries import sparql_files
 from kg.store import OxigraphStore, Store
 from kg.validate import ValidationReport, validate
+from kg.void import void_statistics
 
 Progress = Callable[[str], None]
 
@@ -94,7 +96,7 @@ def check_quality(sources: Sources, timings: dict[str, float] | None = None,
 # The file in an embedded store's folder that records the inputs of the build it holds.
 STAMP = "kg-build-inputs"
 # The code that turns the files into graphs: a change to it changes what a build writes.
-BUILD_CODE = ("build", "load", "validate", "inference", "quality", "namespaces")
+BUILD_CODE = ("build", "load", "validate", "inference", "quality", "namespaces", "examples", "void")
 
 
 def inputs_fingerprint(project: Project, namespaces: Namespaces = CANONICAL) -> str:
@@ -106,7 +108,7 @@ def inputs_fingerprint(project: Project, namespaces: Namespaces = CANONICAL) -> 
     for path in files:
         digest.update(f"{path.parent.name}/{path.name}\0".encode())
         digest.update(path.read_bytes())
-    for folder in ("rules", "checks"):
+    for folder in ("rules", "checks", "queries", "statistics"):
         for name, text in sparql_files(folder).items():
             digest.update(f"{folder}/{name}\0{text}\0".encode())
     code = Path(__file__).parent
@@ -131,12 +133,13 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
     """
     result = BuildResult()
     names = store.namespaces.graphs
+    descriptions = (names.EXAMPLES, names.VOID)  # what the build says of the dataset
     stamp = _stamp(store)
     fingerprint = inputs_fingerprint(project, store.namespaces) if stamp else ""
     if (stamp and not force and stamp.exists() and stamp.read_text() == fingerprint
-            and all(g in store.graph_names() for g in names.ALL)):
+            and all(g in store.graph_names() for g in (*names.ALL, *descriptions))):
         result.unchanged = True
-        result.triples = {name: store.count(name) for name in names.ALL}
+        result.triples = {name: store.count(name) for name in (*names.ALL, *descriptions)}
         return result
     sources = load_project(project, result.timings, progress)
     result.report = check(sources, result.timings, progress)
@@ -155,12 +158,20 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
         names.SHAPES: rebase(sources.shapes),
         names.DATA: rebase(sources.data),
         names.INFERRED: rebase(inferred),
+        names.EXAMPLES: rebase(examples_graph()),
+        # Emptied with the data it described: no reader ever sees old statistics beside new data.
+        names.VOID: Graph(),
     }
     graphs.update(_graphs_of_another_base(store))
     with _timed(result.timings, "store", progress):
         if stamp:
             stamp.unlink(missing_ok=True)
         store.replace_graphs(graphs)
+    with _timed(result.timings, "describe", progress):
+        # Counted by the engine over what it now holds, then written beside it; the stamp comes
+        # last, so a build stopped before here is redone in full by the next one.
+        graphs[names.VOID] = void_statistics(store)
+        store.replace_graphs({names.VOID: graphs[names.VOID]})
         if stamp:
             stamp.write_text(fingerprint)
     result.triples = {name: len(graph) for name, graph in graphs.items() if name in names.ALL}

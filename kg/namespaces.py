@@ -54,6 +54,10 @@ class GraphNames:
         # Votes, posts and outcome reports: written while the site runs, never by a build,
         # never in the curated dumps and never in the default graph of queries (ask by name).
         self.COMMUNITY = base + "graph/community"
+        # Asked for by name (GRAPH, FROM NAMED), never part of the default graph: the
+        # community's writes, and what the build says about the dataset (its VoID, its
+        # examples), which would otherwise count themselves and show up in every query.
+        self.APART = (self.COMMUNITY, self.VOID, self.EXAMPLES)
 
 
 # A base is an absolute http(s) IRI ending in "/" (entity IRIs are {base}id/{family}/{slug}).

@@ -196,6 +196,16 @@ def test_query_ui_runs_every_example_and_links_results_here(server: str, page) -
     # (Yasr's cell ellipsis sits over the link and swallows a synthetic click: open its href.)
     response = page.goto(server + href)
     assert response is not None and response.status == 200
+    # Autocomplete from our own VoID: after a claim, a claim's properties (not an acupoint's).
+    page.goto(server + "/sparql")
+    page.evaluate("""t => { const y = window.remedyKgQueryUi.yasgui.getTab().getYasqe();
+        y.setValue(t); y.focus(); y.getDoc().setCursor(y.getDoc().lineCount() - 1, 1e6); }""",
+                  "PREFIX rkg: <https://w3id.org/remedy-kg/ontology#>\n"
+                  "SELECT * WHERE {\n  ?c a rkg:Claim ;\n     rkg:")
+    page.keyboard.press("Control+Space")
+    page.wait_for_selector(".CodeMirror-hints li", timeout=10000)
+    hints = page.eval_on_selector_all(".CodeMirror-hints li", "els => els.map(e => e.textContent)")
+    assert "rkg:remedy" in hints and "rkg:pinyin" not in hints, hints
     assert page.errors == []
 
 

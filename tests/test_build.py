@@ -16,9 +16,9 @@ from tests.conftest import copy_project, write
 
 def test_build_reports_triples_and_timings(built) -> None:
     _, result = built
-    assert set(result.triples) == set(Graphs.ALL)
+    assert set(result.triples) == {*Graphs.ALL, Graphs.EXAMPLES, Graphs.VOID}
     assert result.triples[Graphs.DATA] > 1000
-    assert set(result.timings) == {"load", "validate", "checks", "infer", "store"}
+    assert set(result.timings) == {"load", "validate", "checks", "infer", "store", "describe"}
 
 
 def test_mechanism_closure_is_materialised(store) -> None:

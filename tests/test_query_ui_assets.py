@@ -174,3 +174,24 @@ def test_template_renders_config_as_inert_json(app: Flask) -> None:
     assert "curl -H 'Accept: application/sparql-results+json' --data-urlencode" in html
     assert "http://kg.example/sparql" in html
     assert "/static/vendor/yasgui/yasgui.min.js" in html
+
+
+def test_autocomplete_asks_no_outside_vocabulary_service() -> None:
+    """Yasqe's own class and property completers ask lov.linkeddata.es and its prefix one
+    prefix.cc: the page enables none of them, only forks of them that read our /api/schema
+    and /api/search (names from the config), plus Yasqe's variables completer."""
+    js = QUERY_UI_JS.read_text(encoding="utf-8")
+    assert "prefixCcApi: null" in js
+    # Yasqe's defaults are replaced in place by our list, which starts from "variables" alone.
+    assert re.search(r'var completers = \["variables"\];', js)
+    assert "defaults.splice.apply(defaults, [0, defaults.length].concat(completers))" in js
+    enabled = re.findall(r'completers\.push\(\s*"([^"]+)"', js)
+    forked = re.findall(r'forkAutocompleter\(\s*"(\w+)",\s*\{\s*name: "?(\w+)"?', js)
+    assert {base for base, _ in forked} == {"prefixes", "class", "property"}
+    assert all(name.startswith("remedyKg") or name == "name" for _, name in forked)
+    assert enabled == []  # every completer enabled is one of the names above, by variable
+    # Nothing is fetched but the two URLs the server put in the config.
+    assert re.findall(r"\bfetch\(([^,)]+)", js) == ["url"]
+    assert re.findall(r"(?<!function )fetchJson\(([^)]+)\)", js) == ["config.schemaUrl", "url"]
+    assert 'var url = config.searchUrl + "?' in js
+    assert "XMLHttpRequest" not in js and "sendBeacon" not in js

@@ -12,8 +12,10 @@ from tests.conftest import make_app
 ROUTES = [
     ("/", "GET", "pages.home"),
     ("/.well-known/void", "GET", "downloads.void"),
+    ("/.well-known/sparql-examples", "GET", "examples.sparql_examples"),
     ("/api/ask", "GET", "ask.api"),
     ("/api/safety", "GET", "safety.api"),
+    ("/api/schema", "GET", "schema.schema_json"),
     ("/api/search", "GET", "api.search"),
     ("/api/validate", "POST", "validate.api"),
     ("/ask", "GET", "ask.page"),

@@ -100,8 +100,8 @@ def test_read_only_store_that_was_never_built_is_an_error(tmp_path: Path) -> Non
         open_store(tmp_path / "nothing", read_only=True)
 
 
-def test_built_store_has_the_four_graphs(store) -> None:
-    assert store.graph_names() == sorted(Graphs.ALL)
+def test_built_store_has_the_four_graphs_and_its_description(store) -> None:
+    assert store.graph_names() == sorted([*Graphs.ALL, Graphs.EXAMPLES, Graphs.VOID])
 
 
 def test_a_keyword_in_a_comment_does_not_change_the_query_form(store) -> None:

@@ -50,6 +50,10 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
         from web import site as static_site
 
         app.register_blueprint(static_site.bp)
+    from web import examples, schema  # the endpoint's description of itself
+
+    for module in (examples, schema):
+        app.register_blueprint(module.bp)
     community.limit(limits.init_app(app), app)
     page_cache.init_app(app)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID
 
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS
 from kg.namespaces import CANONICAL, Namespaces
 from kg.store import Store
+from web.examples import named_graph
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -60,7 +61,7 @@ def service_description(endpoint_url: str, limits: Sequence[str] = (),
 
 
 def void_description(store: Store, site_url: str, license_url: str) -> Graph:
-    """VoID and DCAT: what the dataset is, how big, and where to get it."""
+    """VoID and DCAT: what the dataset is, how big (as the build counted), where to get it."""
     namespaces = store.namespaces
     dataset = URIRef(namespaces.base + "dataset")
     g = _graph(namespaces)
@@ -75,7 +76,6 @@ def void_description(store: Store, site_url: str, license_url: str) -> Graph:
     g.add((dataset, VOID.sparqlEndpoint, URIRef(site_url + "sparql")))
     g.add((dataset, VOID.uriSpace, Literal(str(namespaces.ID))))
     g.add((dataset, VOID.vocabulary, URIRef(namespaces.RKG)))
-    g.add((dataset, VOID.triples, Literal(store.count(), datatype=XSD.integer)))
     for name, syntax in RDF_FORMATS.items():
         dist = URIRef(f"{site_url}downloads/remedy-kg.{syntax.extension}")
         g.add((dataset, VOID.dataDump, dist))
@@ -85,9 +85,7 @@ def void_description(store: Store, site_url: str, license_url: str) -> Graph:
         g.add((dist, DCAT.mediaType, Literal(syntax.media_type)))
         g.add((dist, DCTERMS.title, Literal(f"Whole dataset as {syntax.label}", lang="en")))
         g.add((dist, DCTERMS.format, FORMATS[W3C_FORMAT[name]]))
-    for graph_name in namespaces.graphs.ALL:
-        subset = URIRef(graph_name)
-        g.add((dataset, VOID.subset, subset))
-        g.add((subset, RDF.type, VOID.Dataset))
-        g.add((subset, VOID.triples, Literal(store.count(graph_name), datatype=XSD.integer)))
+    # The statistics `kg build` counted in the engine (kg/void.py): sizes, partitions per class
+    # and property, the named graphs, links to other datasets. None are counted per request.
+    g += named_graph(store, namespaces.graphs.VOID)
     return g

@@ -28,7 +28,9 @@ from web.store import get_store_of
 
 # The views whose answer depends only on the build and the request line and headers above.
 CACHED_VIEWS = {"pages.entity", "pages.question", "pages.browse", "pages.report",
-                "pages.home", "pages.ontology", "pages.shapes"}
+                "pages.home", "pages.ontology", "pages.shapes",
+                # What the build wrote about itself (VoID, examples, the editor's schema).
+                "downloads.void", "examples.sparql_examples", "schema.schema_json"}
 MAX_BYTES = 64 * 2**20  # whole cache; at ~30 kB a page, about 2,000 pages
 MAX_ENTRY_BYTES = 2 * 2**20
 EXTENSION = "kg_page_cache"

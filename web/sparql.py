@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from kg.formats import RdfSyntax, ResultsSyntax
-from kg.queries import canned_queries
 from kg.query_guard import READ_ONLY, check_query
 from web import descriptions, limits
 from web.entities import serialize
+from web.examples import examples as ui_examples
 from web.negotiation import (
     FORM_CONTENT_TYPE,
     HTML_OFFER,
@@ -141,8 +142,8 @@ def _no_query(params: MultiDict[str, str]) -> Response | str:
 
 
 def _ui() -> str:
-    examples = [{"name": q.name, "title": q.title, "query": q.text}
-                for q in canned_queries(store.namespaces).values()]
+    # From the examples graph the build wrote, as any client would read them.
+    examples = [asdict(example) for example in ui_examples(store)]
     config = {
         "endpoint": url_for("sparql.endpoint"),
         "prefixes": store.namespaces.PREFIXES,
@@ -150,6 +151,8 @@ def _ui() -> str:
         "query": request.args.get("query", ""),
         "timeoutSeconds": current_app.config["QUERY_TIMEOUT"],
         "localBases": local_bases(),
+        "schemaUrl": url_for("schema.schema_json"),
+        "searchUrl": url_for("api.search"),
     }
     return render_template("sparql/ui.html", config=config, examples=examples,
                            prefixes=config["prefixes"],

@@ -20,6 +20,9 @@ from kg.results import QueryResult
 from kg.store.base import QuerySyntaxError, Store, StoreError
 
 STAGING_SUFFIX = "/staging"
+# Graphs this many times smaller than the store (the build's VoID, written after the data) go
+# in one transaction: a fresh folder would copy the whole store to add them.
+SMALL_BESIDE = 20
 
 
 def to_rdflib(term: object) -> Node | None:
@@ -59,7 +62,8 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
-        if self.path and not self.read_only:
+        written = sum(len(graph) for graph in graphs.values())
+        if self.path and not self.read_only and written * SMALL_BESIDE >= len(self._store):
             self._replace_by_swap(graphs)
             return
         # Load into staging graphs first; one update then moves them all, and oxigraph
@@ -136,12 +140,8 @@ class OxigraphStore(Store):
             options["base_iri"] = base_iri
         if default_graph_uris:
             options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        elif self._store.contains_named_graph(
-                community := ox.NamedNode(self.namespaces.graphs.COMMUNITY)):
-            # The community graph is asked for by name, never merged into the curated default.
-            options["default_graph"] = [g for g in self._store.named_graphs() if g != community]
         else:
-            options["use_default_graph_as_union"] = True
+            options.update(self._default_dataset())
         if named_graph_uris:
             options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
         try:
@@ -151,6 +151,14 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(str(exc)) from exc
         return _to_result(answer, self.namespaces.PREFIXES, max_rows)
+
+    def _default_dataset(self) -> dict[str, object]:
+        """The default graph when a query names none: the union of the curated graphs (the
+        graphs APART are asked for by name, never merged in)."""
+        apart = {ox.NamedNode(name) for name in self.namespaces.graphs.APART}
+        if any(self._store.contains_named_graph(g) for g in apart):
+            return {"default_graph": [g for g in self._store.named_graphs() if g not in apart]}
+        return {"use_default_graph_as_union": True}
 
     def update(self, sparql_update: str) -> None:
         if self.read_only:
@@ -175,9 +183,8 @@ class OxigraphStore(Store):
                              prefixes=self._prefixes(syntax))
             return
         # A triple syntax of the whole dataset: the union of the graphs, streamed.
-        triples = self._store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-        )
+        triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                    **self._default_dataset())  # type: ignore[arg-type]
         ox.serialize(triples, out, syntax.oxigraph, prefixes=self._prefixes(syntax))
 
     def _prefixes(self, syntax: RdfSyntax) -> dict[str, str] | None:

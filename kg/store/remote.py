@@ -433,18 +433,29 @@ def _curated(namespaces: Namespaces) -> str:
     return f"FILTER(?g != <{namespaces.graphs.COMMUNITY}>)"
 
 
+def _in_union(namespaces: Namespaces) -> str:
+    # The graphs asked for by name only (the community's, the build's VoID and examples) are no
+    # part of the union.
+    return "FILTER(" + " && ".join(f"?g != <{name}>" for name in namespaces.graphs.APART) + ")"
+
+
 def _swap(names: list[str], namespaces: Namespaces) -> str:
     """One update: staging graphs over the live ones, listed in the manifest, union rebuilt."""
     listed = " , ".join(f"<{name}>" for name in names)
     part = f"<{MANIFEST}> <{DCTERMS.hasPart}>"
+    # Graphs outside the union (the build's VoID, written after the data) leave it as it is:
+    # rebuilding it would copy every curated triple again.
+    union = [] if all(name in namespaces.graphs.APART for name in names) else [
+        f"DROP SILENT GRAPH <{UNION}>",
+        f"INSERT {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }} "
+        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} {_in_union(namespaces)} "
+        "GRAPH ?g { ?s ?p ?o } }",
+    ]
     return " ;\n".join([
         *(f"DROP SILENT GRAPH <{name}> ; MOVE SILENT GRAPH <{name}{STAGING_SUFFIX}> TO <{name}>"
           for name in names),
         f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ {part} {listed} }} }}",
-        f"DROP SILENT GRAPH <{UNION}>",
-        f"INSERT {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }} "
-        f"WHERE {{ GRAPH <{MANIFEST}> {{ {part} ?g }} {_curated(namespaces)} "
-        "GRAPH ?g { ?s ?p ?o } }",
+        *union,
     ])
 
 

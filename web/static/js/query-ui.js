@@ -8,7 +8,13 @@
  *   {"endpoint": "/sparql", "prefixes": {"rkg": "<namespace IRI>"},
  *    "examples": [{"name": "...", "title": "...", "query": "..."}],
  *    "query": "initial query or empty", "timeoutSeconds": 10,
- *    "localBases": {"<IRI prefix>": "<local path serving it>"}}
+ *    "localBases": {"<IRI prefix>": "<local path serving it>"},
+ *    "schemaUrl": "/api/schema", "searchUrl": "/api/search"}
+ *
+ * Autocomplete comes from our own graph only: our prefixes; classes and, after a subject,
+ * the properties its class really has (both from the build's VoID, served at schemaUrl;
+ * every property when the query states no class for the subject); entities of our
+ * prefixes (remedy:acu...) by label from searchUrl.
  *
  * Written for a strict CSP (script-src 'self', connect-src 'self'): no inline code,
  * no eval, and no request to any host but this one (Yasgui's endpoint catalogue and
@@ -50,6 +56,8 @@
       query: typeof raw.query === "string" ? raw.query : "",
       timeoutSeconds: timeout > 0 ? timeout : null,
       localBases: raw.localBases && typeof raw.localBases === "object" ? raw.localBases : {},
+      schemaUrl: typeof raw.schemaUrl === "string" ? raw.schemaUrl : null,
+      searchUrl: typeof raw.searchUrl === "string" ? raw.searchUrl : null,
     };
   }
 
@@ -67,37 +75,259 @@
     return absolute ? window.location.origin + path : path;
   }
 
-  // Prefix autocompletion: Yasqe's bundled prefix list (no prefix.cc fetch), with
-  // ours first-class: a bundled entry with one of our prefix names is replaced by ours.
+  // Prefix autocompletion: our prefixes only (no bundled list, no prefix.cc fetch).
   // Not cached in localStorage (persistenceId null), so a changed prefix shows at once.
   function registerPrefixCompleter(Yasqe, prefixes) {
-    var base = Yasqe.Autocompleters && Yasqe.Autocompleters.prefixes;
-    if (!base) return null;
+    if (!Yasqe.Autocompleters || !Yasqe.Autocompleters.prefixes) return null;
     var name = "remedyKgPrefixes";
-    var ours = Object.keys(prefixes).map(function (p) {
-      return p + ": <" + prefixes[p] + ">";
-    });
+    var ours = Object.keys(prefixes)
+      .map(function (p) {
+        return p + ": <" + prefixes[p] + ">";
+      })
+      .sort();
     Yasqe.forkAutocompleter(
       "prefixes",
       {
         name: name,
         persistenceId: null,
-        get: function (yasqe) {
-          return Promise.resolve(base.get(yasqe))
-            .catch(function () {
-              return [];
-            })
-            .then(function (bundled) {
-              var others = (bundled || []).filter(function (entry) {
-                return !Object.prototype.hasOwnProperty.call(prefixes, entry.split(":")[0]);
-              });
-              return ours.concat(others).sort();
-            });
+        get: function () {
+          return Promise.resolve(ours);
         },
       },
       false
     );
     return name;
+  }
+
+  // --- Classes and properties from our VoID, entities from our search ----------------
+
+  var SUGGESTIONS = 100;
+  var TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+
+  function fetchJson(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(url + " answered " + response.status);
+        return response.json();
+      });
+  }
+
+  // The query text as terms and punctuation: comments dropped, strings kept whole (so a
+  // "." inside one ends nothing), IRIs kept whole (their "#" starts no comment).
+  var TOKEN = /<[^<>"{}|^`\\\s]*>|"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|[{}()\[\];,]|\.(?![0-9])|[^\s{}()\[\];,.#<"']+(?:\.[^\s{}()\[\];,.#<"']+)*/g;
+
+  // Keywords between patterns: what follows them is no term of the statement before.
+  var KEYWORD = /^(BASE|PREFIX|SELECT|CONSTRUCT|ASK|DESCRIBE|DISTINCT|REDUCED|FROM|NAMED|WHERE|OPTIONAL|MINUS|UNION|GRAPH|SERVICE|SILENT|FILTER|BIND|VALUES|NOT|EXISTS|AS|GROUP|ORDER|BY|HAVING|LIMIT|OFFSET)$/i;
+
+  function tokens(text) {
+    return (text.match(TOKEN) || []).filter(function (t) {
+      return t.charAt(0) !== "#";
+    });
+  }
+
+  // Triple patterns, read roughly: enough to know each statement's subject and the
+  // types stated for it. Parenthesised expressions (FILTER, BIND) are skipped. Returns
+  // the triples, and the subject whose predicate comes next at the end of the text.
+  function readTriples(text) {
+    var triples = [];
+    var subject = null, predicate = null, expecting = "subject", depth = 0;
+    tokens(text).forEach(function (t) {
+      if (t === "(") { depth++; return; }
+      if (t === ")") { depth = Math.max(0, depth - 1); return; }
+      if (depth > 0) return;
+      if (t === "{" || t === "}" || t === "." || t === "[" || t === "]" || KEYWORD.test(t)) {
+        subject = null; predicate = null; expecting = "subject";
+      } else if (t === ";") {
+        predicate = null; expecting = "predicate";
+      } else if (t === ",") {
+        expecting = "object";
+      } else if (expecting === "subject") {
+        subject = t; expecting = "predicate";
+      } else if (expecting === "predicate") {
+        predicate = t; expecting = "object";
+      } else if (expecting === "object") {
+        triples.push([subject, predicate, t]);
+        expecting = "next"; // "," or ";" or "." comes next
+      }
+    });
+    return {
+      triples: triples,
+      subjectAwaitingPredicate: expecting === "predicate" ? subject : null,
+    };
+  }
+
+  function expand(term, prefixes) {
+    if (!term) return null;
+    if (term === "a") return TYPE_IRI;
+    if (term.charAt(0) === "<") return term.slice(1, -1);
+    var colon = term.indexOf(":");
+    if (colon < 0) return term; // a variable: compared as written
+    var ns = prefixes[term.slice(0, colon)];
+    return ns ? ns + term.slice(colon + 1) : term;
+  }
+
+  // The classes the query states for the subject at the cursor (none when it states none).
+  function classesOfSubjectAt(yasqe) {
+    var doc = yasqe.getDoc();
+    var cursor = doc.getCursor();
+    var token = yasqe.getCompleteToken();
+    // The text before the term being typed: its last statement's subject is the one.
+    var before = doc.getRange({ line: 0, ch: 0 }, { line: cursor.line, ch: token.start });
+    var subject = readTriples(before).subjectAwaitingPredicate;
+    if (!subject) return [];
+    var prefixes = yasqe.getPrefixesFromQuery();
+    var classes = [];
+    readTriples(doc.getValue()).triples.forEach(function (triple) {
+      if (triple[0] === subject && expand(triple[1], prefixes) === TYPE_IRI) {
+        var cls = expand(triple[2], prefixes);
+        if (cls && classes.indexOf(cls) < 0) classes.push(cls);
+      }
+    });
+    return classes;
+  }
+
+  // Whether a suggestion fits what is typed: the full IRI so far, or a bare word that
+  // starts the IRI's local name.
+  function fits(iri, token) {
+    var typed = token.autocompletionString || "";
+    if (iri.indexOf(typed) === 0) return true;
+    if (/[:<\/]/.test(typed)) return false;
+    var local = iri.replace(/^.*[\/#]/, "").toLowerCase();
+    return local.indexOf(typed.toLowerCase()) === 0;
+  }
+
+  // The namespace of an entity prefix (remedy:, condition:, ...) the token is typed in.
+  function entityNamespace(yasqe, token, entityPrefixes) {
+    var colon = token.string.indexOf(":");
+    if (token.string.charAt(0) === "<" || colon < 0) return null;
+    var prefix = token.string.slice(0, colon);
+    if (entityPrefixes.indexOf(prefix) < 0) return null;
+    return yasqe.getPrefixesFromQuery()[prefix] || null;
+  }
+
+  var EMPTY_SCHEMA = { classes: [], properties: [], classProperties: {}, prefixes: {} };
+
+  function registerGraphCompleters(Yasqe, config) {
+    var A = Yasqe.Autocompleters;
+    if (!A || !A["class"] || !A.property || !config.schemaUrl) return [];
+    var schema = null;
+    function getSchema() {
+      if (!schema) {
+        schema = fetchJson(config.schemaUrl).catch(function (err) {
+          console.warn("query-ui: no schema for autocomplete", err);
+          schema = null; // ask again next time
+          return EMPTY_SCHEMA;
+        });
+      }
+      return schema;
+    }
+    // Our entity families: the prefixes whose namespace is one /id/{family}/ path.
+    var entityPrefixes = Object.keys(config.prefixes).filter(function (p) {
+      return /\/id\/[^\/]+\/$/.test(config.prefixes[p]);
+    });
+    function isEntityToken(yasqe) {
+      return entityNamespace(yasqe, yasqe.getCompleteToken(), entityPrefixes) !== null;
+    }
+    var names = [];
+
+    if (config.searchUrl) {
+      Yasqe.forkAutocompleter(
+        "property",
+        {
+          name: "remedyKgEntities",
+          persistenceId: null,
+          isValidCompletionPosition: isEntityToken,
+          get: function (yasqe, token) {
+            var ns = entityNamespace(yasqe, token, entityPrefixes);
+            var words = token.string
+              .slice(token.string.indexOf(":") + 1)
+              .replace(/[-_]+/g, " ")
+              .trim();
+            if (!ns || !words) return Promise.resolve([]);
+            var url = config.searchUrl + "?limit=50&q=" + encodeURIComponent(words);
+            return fetchJson(url)
+              .then(function (answer) {
+                return (answer.results || [])
+                  .map(function (r) {
+                    return r.iri;
+                  })
+                  .filter(function (iri) {
+                    return typeof iri === "string" && iri.indexOf(ns) === 0;
+                  });
+              })
+              .catch(function () {
+                return [];
+              });
+          },
+        },
+        false
+      );
+      names.push("remedyKgEntities");
+    }
+
+    Yasqe.forkAutocompleter(
+      "class",
+      {
+        name: "remedyKgClasses",
+        persistenceId: null,
+        get: function (yasqe, token) {
+          return getSchema().then(function (s) {
+            return s.classes
+              .map(function (c) {
+                return c.iri;
+              })
+              .filter(function (iri) {
+                return fits(iri, token);
+              })
+              .slice(0, SUGGESTIONS);
+          });
+        },
+      },
+      false
+    );
+    names.push("remedyKgClasses");
+
+    var propertyPosition = A.property.isValidCompletionPosition;
+    Yasqe.forkAutocompleter(
+      "property",
+      {
+        name: "remedyKgProperties",
+        persistenceId: null,
+        isValidCompletionPosition: function (yasqe) {
+          return propertyPosition(yasqe) && !isEntityToken(yasqe);
+        },
+        get: function (yasqe, token) {
+          var classes = classesOfSubjectAt(yasqe);
+          return getSchema().then(function (s) {
+            var known = classes.filter(function (c) {
+              return s.classProperties[c];
+            });
+            // The properties the members of these classes carry, most used first; with no
+            // class stated for the subject, every property.
+            var candidates = [];
+            if (known.length) {
+              known.forEach(function (c) {
+                s.classProperties[c].forEach(function (p) {
+                  if (candidates.indexOf(p) < 0) candidates.push(p);
+                });
+              });
+            } else {
+              candidates = s.properties.map(function (p) {
+                return p.iri;
+              });
+            }
+            return candidates
+              .filter(function (iri) {
+                return fits(iri, token);
+              })
+              .slice(0, SUGGESTIONS);
+          });
+        },
+      },
+      false
+    );
+    names.push("remedyKgProperties");
+    return names;
   }
 
   // Shown in Yasgui's control bar, next to the endpoint field.
@@ -232,12 +462,14 @@
     var endpoint = new URL(config.endpoint, window.location.href).href;
     var startQuery = prologue(config.prefixes) + (Object.keys(config.prefixes).length ? "\n" : "") + DEFAULT_BODY;
 
-    // Autocompleters: variables and our prefix list only. The "property" and "class"
-    // ones ask lov.linkeddata.es, which connect-src 'self' forbids. Yasgui merges
-    // arrays index by index, so the defaults are changed in place rather than passed.
+    // Autocompleters: variables, our prefixes, and classes, properties and entities from
+    // our own graph. Yasqe's own "property" and "class" ones ask lov.linkeddata.es and its
+    // "prefixes" one prefix.cc (connect-src 'self' forbids both): none of them is enabled.
+    // Yasgui merges arrays index by index, so the defaults are changed in place.
     var completers = ["variables"];
     var prefixCompleter = registerPrefixCompleter(Yasqe, config.prefixes);
     if (prefixCompleter) completers.push(prefixCompleter);
+    completers = completers.concat(registerGraphCompleters(Yasqe, config));
     var defaults = Yasqe.defaults.autocompleters;
     defaults.splice.apply(defaults, [0, defaults.length].concat(completers));
 
