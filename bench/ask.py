@@ -37,12 +37,8 @@ def main() -> None:
     store = open_store(args.store, read_only=True)
     try:
         read_schema(store)
-    except SchemaUnavailable:
-        from tests.void_statistics import store_with_void
-
-        print("note: the store has no VoID graph; using VoID statistics computed by "
-              "tests/void_statistics.py")
-        store = store_with_void(store)
+    except SchemaUnavailable as exc:
+        raise SystemExit(f"{args.store}: {exc}") from exc
     started = time.perf_counter()
     asker = Asker.of(store)
     print(f"asker ready in {time.perf_counter() - started:.2f} s "

@@ -174,7 +174,8 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
         store.replace_graphs({names.VOID: graphs[names.VOID]})
         if stamp:
             stamp.write_text(fingerprint)
-    result.triples = {name: len(graph) for name, graph in graphs.items() if name in names.ALL}
+    result.triples = {name: len(graph) for name, graph in graphs.items()
+                      if name in (*names.ALL, *descriptions)}
     return result
 
 

@@ -4,6 +4,7 @@ VoID schema check rejects a property on the wrong class and refuses when VoID is
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -12,17 +13,27 @@ from kg.ask.examples import examples, fill, parse_slots
 from kg.ask.lexicon import fold
 from kg.ask.mapper import Asker, answer
 from kg.ask.schema import SchemaUnavailable, check, read_schema
-from kg.namespaces import ID, RKG
-from kg.store import Store
+from kg.formats import RDF_FORMATS
+from kg.namespaces import ID, RKG, Graphs
+from kg.store import OxigraphStore, Store
 from tests.conftest import make_app
-from tests.void_statistics import store_with_void
 
 
 @pytest.fixture(scope="module")
 def void_store(embedded_store: Store) -> Store:
-    """The shipped data with VoID statistics of the agreed shape (the build writes them on
-    another branch; until then tests compute them)."""
-    return store_with_void(embedded_store)
+    """The shipped data with the VoID statistics the build wrote."""
+    return embedded_store
+
+
+@pytest.fixture(scope="module")
+def store_without_void(embedded_store: Store) -> Store:
+    """The same store with its VoID graph dropped."""
+    dump = io.BytesIO()
+    embedded_store.dump(dump, RDF_FORMATS["nquads"])
+    copy = OxigraphStore(None)
+    copy.bulk_load(dump.getvalue(), RDF_FORMATS["nquads"])
+    copy.update(f"DROP GRAPH <{Graphs.VOID}>")
+    return copy
 
 
 @pytest.fixture(scope="module")
@@ -114,12 +125,13 @@ def test_every_example_and_its_filled_query_pass_the_schema_check(asker, void_st
     assert check(found.mapping.query, schema, {"condition": {str(RKG.Condition)}}) == []
 
 
-def test_without_void_statistics_the_check_says_so_and_nothing_runs(embedded_store) -> None:
+def test_without_void_statistics_the_check_says_so_and_nothing_runs(
+        store_without_void: Store) -> None:
     with pytest.raises(SchemaUnavailable, match="no VoID statistics"):
-        read_schema(embedded_store)
+        read_schema(store_without_void)
     ran: list[str] = []
-    found = _ask(Asker.of(embedded_store), embedded_store, "which herbs interact with warfarin",
-                 ran)
+    found = _ask(Asker.of(store_without_void), store_without_void,
+                 "which herbs interact with warfarin", ran)
     assert not found.answered and "no VoID statistics" in found.refusal and ran == []
 
 

@@ -9,7 +9,7 @@ from rdflib import Dataset, Graph
 
 from kg.cli import main
 from kg.formats import RDF_FORMATS
-from kg.store.base import APART
+from kg.namespaces import Graphs
 from tests.isomorphism import same_graph
 
 
@@ -41,7 +41,7 @@ def test_export_round_trips(name: str, disk_store: Path, built_dataset: Dataset,
         parsed = Graph().parse(out, format=syntax.rdflib)
         union = Graph()
         for graph in built_dataset.graphs():
-            if str(graph.identifier) not in APART:  # asked for by name, not in the union
+            if str(graph.identifier) not in Graphs.APART:  # asked for by name, not in the union
                 union += graph
         assert len(union) > 1000
         assert same_graph(parsed, union)

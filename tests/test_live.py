@@ -18,8 +18,8 @@ from rdflib import Dataset, Graph
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.formats import RDF_FORMATS
+from kg.namespaces import Graphs
 from kg.store import open_store
-from kg.store.base import APART
 from tests.conftest import wait_until_serving
 from tests.engines import free_port
 from tests.isomorphism import same_graph
@@ -151,7 +151,7 @@ def test_every_download_round_trips(server: str, name: str, built_dataset: Datas
     else:
         union = Graph()
         for graph in built_dataset.graphs():
-            if str(graph.identifier) not in APART:  # asked for by name, not in the union
+            if str(graph.identifier) not in Graphs.APART:  # asked for by name, not in the union
                 union += graph
         assert same_graph(Graph().parse(data=body, format=syntax.rdflib), union)
 

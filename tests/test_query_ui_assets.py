@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
@@ -142,6 +143,8 @@ def app() -> Flask:
     app.jinja_loader = ChoiceLoader(
         [DictLoader({"base.html": BASE}), FileSystemLoader(str(WEB / "templates"))]
     )
+    # This app has no blueprints to build the ask box's URL from: the template gets a path.
+    app.jinja_env.globals["urls"] = SimpleNamespace(server_url=lambda endpoint: f"/{endpoint}")
     return app
 
 
