@@ -8,6 +8,7 @@ import pytest
 from rdflib import Graph
 
 from kg.build import Sources, load_project
+from kg.cli import main
 from kg.load import load_files
 from kg.shacl_sparql import UnsupportedShape, compile_shapes
 from kg.validate import ValidationReport, validate
@@ -72,3 +73,16 @@ def test_every_shipped_constraint_compiles(sources: Sources) -> None:
     shapes = {str(c.shape) for c in compiled}
     assert any(s.endswith("#AcupointShape-codeMatchesMeridian") for s in shapes)
     assert len(compiled) > 150
+
+
+def test_cli_engine_choice(runner) -> None:
+    fixture = FIXTURES / "invalid" / "range-shape--min-above-max.ttl"
+    outputs = {}
+    for engine in ("pyshacl", "oxigraph"):
+        result = runner.invoke(main, ["validate", "--engine", engine, str(fixture)])
+        assert result.exit_code == 1, result.output
+        outputs[engine] = result.output.split("\nQuality checks")[0]
+    assert "rkgsh:RangeShape-minNotAboveMax" in outputs["oxigraph"]
+    assert outputs["oxigraph"] == outputs["pyshacl"]
+    wrong = runner.invoke(main, ["validate", "--engine", "jena", str(fixture)])
+    assert wrong.exit_code == 2 and "'jena' is not one of" in wrong.output
