@@ -39,6 +39,7 @@ VALUE_CONSTRAINTS = {SH.datatype, SH["class"], SH.nodeKind, SH["in"], SH.pattern
                      SH.languageIn, SH.minInclusive, SH["or"], SH.node}
 # Constraints on the focus node's set of values.
 FOCUS_CONSTRAINTS = {SH.minCount, SH.maxCount, SH.lessThanOrEquals, SH.sparql}
+_NOT_TESTS = {SH.flags, SH.sparql}
 SUPPORTED = DESCRIPTIVE | TARGETS | VALUE_CONSTRAINTS | FOCUS_CONSTRAINTS | {SH.property}
 
 COMPONENT = {
@@ -414,26 +415,26 @@ class _Compiler:
 
     def _nested_tests(self, shape: Node, v: str, path: str | None) -> list[str]:
         tests = []
-        for parameter in sorted(VALUE_CONSTRAINTS | FOCUS_CONSTRAINTS, key=str):
-            if parameter in (SH.flags, SH.sparql):
-                continue
-            for value in self.g.objects(shape, parameter):
-                if parameter in VALUE_CONSTRAINTS:
-                    if path is None:
-                        tests.append(self._value_test(shape, parameter, value, v))
-                    else:
-                        each = self.fresh("nv")
-                        test = self._value_test(shape, parameter, value, each)
-                        tests.append(f"EXISTS {{ {v} {path} {each} . FILTER({test}) }}")
-                elif path is None:
-                    raise UnsupportedShape(shape, f"{short_form(parameter)} on a node shape")
-                elif parameter == SH.minCount:
-                    tests.append(self._too_few(shape, value, v, path))
-                elif parameter == SH.maxCount:
-                    tests.append(self._too_many(shape, value, v, path))
+        pairs = sorted(((p, o) for p, o in self.g.predicate_objects(shape)
+                        if p in VALUE_CONSTRAINTS | FOCUS_CONSTRAINTS and p not in _NOT_TESTS),
+                       key=str)
+        for parameter, value in pairs:
+            if parameter in VALUE_CONSTRAINTS:
+                if path is None:
+                    tests.append(self._value_test(shape, parameter, value, v))
                 else:
-                    raise UnsupportedShape(
-                        shape, f"{short_form(parameter)} inside sh:node or sh:or")
+                    each = self.fresh("nv")
+                    test = self._value_test(shape, parameter, value, each)
+                    tests.append(f"EXISTS {{ {v} {path} {each} . FILTER({test}) }}")
+            elif path is None:
+                raise UnsupportedShape(shape, f"{short_form(parameter)} on a node shape")
+            elif parameter == SH.minCount:
+                tests.append(self._too_few(shape, value, v, path))
+            elif parameter == SH.maxCount:
+                tests.append(self._too_many(shape, value, v, path))
+            else:
+                raise UnsupportedShape(
+                    shape, f"{short_form(parameter)} inside sh:node or sh:or")
         return tests
 
     # ---------------------------------------------------------------- SPARQL constraints
