@@ -444,7 +444,8 @@ class _Compiler:
             if str(predicate).startswith(str(SH)) and predicate not in {
                     SH.select, SH.prefixes, SH.message, SH.deactivated}:
                 raise UnsupportedShape(shape, f"{short_form(predicate)} in a SPARQL constraint")
-        messages = messages + self._messages(constraint)
+        # pySHACL reports the shape's messages and the constraint's, each once.
+        messages = tuple(dict.fromkeys(messages + self._messages(constraint)))
         if not messages:
             raise UnsupportedShape(shape, "a SPARQL constraint without sh:message")
         select = self._select_text(shape, constraint)
