@@ -19,7 +19,7 @@ from kg.project import Project
 from kg.quality import QualityReport, run_checks
 from kg.queries import sparql_files
 from kg.store import OxigraphStore, Store
-from kg.validate import ValidationReport, validate
+from kg.validate import Engine, ValidationReport, validate
 from kg.void import void_statistics
 
 Progress = Callable[[str], None]
@@ -78,11 +78,11 @@ def load_project(project: Project, timings: dict[str, float] | None = None,
 
 
 def check(sources: Sources, timings: dict[str, float] | None = None,
-          progress: Progress = _quiet) -> ValidationReport:
-    """Validate the data against the shapes and the ontology."""
+          progress: Progress = _quiet, engine: Engine = "oxigraph") -> ValidationReport:
+    """Validate the data against the shapes and the ontology (in the engine by default)."""
     timings = {} if timings is None else timings
     with _timed(timings, "validate", progress):
-        return validate(sources.data, sources.shapes, sources.ontology)
+        return validate(sources.data, sources.shapes, sources.ontology, engine)
 
 
 def check_quality(sources: Sources, timings: dict[str, float] | None = None,
@@ -96,7 +96,8 @@ def check_quality(sources: Sources, timings: dict[str, float] | None = None,
 # The file in an embedded store's folder that records the inputs of the build it holds.
 STAMP = "kg-build-inputs"
 # The code that turns the files into graphs: a change to it changes what a build writes.
-BUILD_CODE = ("build", "load", "validate", "inference", "quality", "namespaces", "examples", "void")
+BUILD_CODE = ("build", "load", "validate", "shacl_sparql", "inference", "quality", "namespaces",
+              "examples", "void")
 
 
 def inputs_fingerprint(project: Project, namespaces: Namespaces = CANONICAL) -> str:

@@ -33,6 +33,16 @@ def derive_evidence_levels(*graphs: Graph) -> Graph:
     return _run([rules()[EVIDENCE_LEVEL_RULE]], graphs)
 
 
+def derive_evidence_levels_in(store: ox.Store) -> int:
+    """Run the evidence-level rule inside the engine, over the union of the store's graphs,
+    and add what it derives to the default graph; returns the number of triples added."""
+    derived = [ox.Quad(t.subject, t.predicate, t.object)
+               for t in store.query(rules()[EVIDENCE_LEVEL_RULE], use_default_graph_as_union=True)]
+    new = [q for q in derived if q not in store]
+    store.extend(new)
+    return len(new)
+
+
 def _run(texts: list[str], graphs: tuple[Graph, ...]) -> Graph:
     scratch = ox.Store()
     for graph in graphs:
