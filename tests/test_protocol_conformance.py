@@ -226,7 +226,8 @@ def test_protocol_graph_parameters_the_store_lacks_are_empty(client, engine) -> 
 def test_search_boxes_submit_to_a_results_page(embedded_client) -> None:
     home = embedded_client.get("/").get_data(as_text=True)
     forms = re.findall(r'<form class="search[^"]*" action="([^"]+)"', home)
-    assert forms == ["/search", "/search"]  # the header's and the home page's
+    # The header's and the home page's search boxes, and the home page's question box.
+    assert forms == ["/search", "/search", "/ask"]
     response = embedded_client.get(forms[0], query_string={"q": "restless"},
                                    headers={"Accept": "text/html,*/*;q=0.8"})
     assert response.status_code == 200 and response.mimetype == "text/html"
