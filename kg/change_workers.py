@@ -19,7 +19,7 @@ from kg.build import Sources, load_project
 from kg.change_check import ChangeChecker, ChangeInputError, parse_change
 from kg.graph_dump import parse_ntriples
 from kg.project import Project
-from kg.query_workers import KILL_WAIT, _context
+from kg.query_workers import KILL_WAIT, worker_context
 
 STARTUP_LIMIT = 120.0  # seconds for a new worker to parse the graphs and report on them
 
@@ -103,7 +103,7 @@ class ChangeWorker:
         if self._process is not None and self._process.is_alive() and self._conn is not None:
             return self._conn
         self._stop()
-        context = _context()
+        context = worker_context()
         self._conn, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child, self._shipped),
                                         name="kg-change-worker", daemon=True)

@@ -28,7 +28,7 @@ READ_ONLY = "This endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR, D
 # rdflib's grammar is one shared pyparsing object, and pyparsing is not thread-safe: two
 # threads parsing at once on a fresh grammar corrupt its parse actions for good (every later
 # parse raises TypeError). The server is multi-threaded, so parses take turns.
-_PARSER = threading.Lock()
+PARSER_LOCK = threading.Lock()
 
 
 class QueryRefused(ValueError):
@@ -123,7 +123,7 @@ def _swap(iris: list[str], held: set[str]) -> tuple[str, ...]:
 def query_facts(text: str, base_iri: str | None = None) -> QueryFacts:
     """Parse once per distinct text: rdflib's parser is slow, and clients repeat queries."""
     try:
-        with _PARSER:
+        with PARSER_LOCK:
             parsed = parseQuery(text)
     except RecursionError:
         raise QueryRefused("The query is nested too deeply to be parsed; "
@@ -153,7 +153,7 @@ def query_facts(text: str, base_iri: str | None = None) -> QueryFacts:
 
 def _is_update(text: str) -> bool:
     try:
-        with _PARSER:
+        with PARSER_LOCK:
             parseUpdate(text)
     except (ParseBaseException, RecursionError):
         return False

@@ -108,7 +108,7 @@ class Worker:
     """One child process with a store of its own, answering one request at a time."""
 
     def __init__(self, source: StoreSource):
-        context = _context()
+        context = worker_context()
         self._conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, source),
                                        name="kg-query-worker", daemon=True)
@@ -188,7 +188,7 @@ class WorkerPool:
 
 
 @lru_cache(maxsize=1)
-def _context() -> ForkServerContext:
+def worker_context() -> ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     # The fork server imports only this module, so workers start in milliseconds.
     context.set_forkserver_preload([__name__])

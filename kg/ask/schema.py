@@ -20,7 +20,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from kg.query_guard import _PARSER  # rdflib's parser is not thread-safe: share the guard's lock
+from kg.query_guard import PARSER_LOCK  # rdflib's parser is not thread-safe: one lock
 from kg.store import Store
 
 VOID = "http://rdfs.org/ns/void#"
@@ -73,7 +73,7 @@ def check(text: str, schema: VoidSchema, known: Mapping[str, set[str]] = {}) -> 
     variables typed in the query (`?x a C`) are known too.
     """
     try:
-        with _PARSER:
+        with PARSER_LOCK:
             algebra = translateQuery(parseQuery(text)).algebra
     except ParseBaseException as exc:
         return [f"the query does not parse: {exc.msg}"]
