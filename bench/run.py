@@ -719,11 +719,21 @@ def main() -> None:
             # After each size, so a run stopped at 1M keeps what the smaller sizes measured.
             (args.out / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))
             (args.out / f"{stem}.md").write_text(report(results) + "\n")
+            _plot(results, args.out / f"{stem}.svg")
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     print(report(results))
     say(f"wrote {args.out / stem}.md and .json")
+
+
+def _plot(results: dict[str, Any], out: Path) -> None:
+    try:
+        from plot import plot  # bench/plot.py, beside this script
+    except ImportError as exc:  # matplotlib is the bench extra, not needed for the figures
+        say(f"no plot ({exc}): pip install -e '.[bench]'")
+        return
+    plot(results, out)
 
 
 if __name__ == "__main__":
