@@ -12,13 +12,14 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.examples import examples_graph
-from kg.inference import infer
 from kg.load import load_files
 from kg.namespaces import CANONICAL, Namespaces, namespaces
 from kg.project import Project
 from kg.quality import QualityReport, run_checks
 from kg.queries import sparql_files
+from kg.staging import DATA, INFERRED, ONTOLOGY, Staging
 from kg.store import OxigraphStore, Store
+from kg.store.oxigraph import GraphSource, RdflibGraph
 from kg.validate import Engine, ValidationReport, validate
 from kg.void import void_statistics
 
@@ -96,8 +97,8 @@ def check_quality(sources: Sources, timings: dict[str, float] | None = None,
 # The file in an embedded store's folder that records the inputs of the build it holds.
 STAMP = "kg-build-inputs"
 # The code that turns the files into graphs: a change to it changes what a build writes.
-BUILD_CODE = ("build", "load", "validate", "shacl_sparql", "inference", "quality", "namespaces",
-              "examples", "void")
+BUILD_CODE = ("build", "staging", "load", "validate", "shacl_sparql", "inference", "quality",
+              "namespaces", "examples", "void")
 
 
 def inputs_fingerprint(project: Project, namespaces: Namespaces = CANONICAL) -> str:
@@ -142,41 +143,55 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
         result.unchanged = True
         result.triples = {name: store.count(name) for name in (*names.ALL, *descriptions)}
         return result
-    sources = load_project(project, result.timings, progress)
-    result.report = check(sources, result.timings, progress)
+    with _timed(result.timings, "load", progress):
+        staging = Staging.load(project)
+        shapes = load_files(project.shapes_files)
+    with _timed(result.timings, "validate", progress):
+        result.report = staging.validate(shapes)
     if not result.report.conforms:
         raise ValidationFailed(result.report)
-    result.quality = check_quality(sources, result.timings, progress)
+    with _timed(result.timings, "checks", progress):
+        result.quality = staging.check_quality()
     if not result.quality.conforms:
         raise ValidationFailed(result.quality)
     with _timed(result.timings, "infer", progress):
-        inferred = infer(sources.ontology, sources.data)
+        staging.infer()
     # Everything above works on the files as written (canonical base); the store gets the
     # deployed base, and a build under another base empties the graphs of the one before.
-    rebase = store.namespaces.rebase_graph
-    graphs = {
-        names.ONTOLOGY: rebase(sources.ontology),
-        names.SHAPES: rebase(sources.shapes),
-        names.DATA: rebase(sources.data),
-        names.INFERRED: rebase(inferred),
+    ns = store.namespaces
+    rebase = ns.rebase_graph
+    staged = {names.ONTOLOGY: ONTOLOGY, names.DATA: DATA, names.INFERRED: INFERRED}
+    small = {
+        names.SHAPES: rebase(shapes),
         names.EXAMPLES: rebase(examples_graph()),
         # Emptied with the data it described: no reader ever sees old statistics beside new data.
         names.VOID: Graph(),
+        **_graphs_of_another_base(store),
     }
-    graphs.update(_graphs_of_another_base(store))
     with _timed(result.timings, "store", progress):
         if stamp:
             stamp.unlink(missing_ok=True)
-        store.replace_graphs(graphs)
+        if isinstance(store, OxigraphStore):
+            sources: dict[str, GraphSource] = {
+                **{name: staging.source(graph, ns) for name, graph in staged.items()},
+                **{name: RdflibGraph(graph) for name, graph in small.items()}}
+            store.replace_graphs_from(sources)
+            counts = {name: source.triples for name, source in sources.items()}
+        else:
+            # Endpoints take rdflib graphs (SPARQL Graph Store requests): slower at scale.
+            graphs = {**{name: staging.graph(graph, ns) for name, graph in staged.items()},
+                      **small}
+            store.replace_graphs(graphs)
+            counts = {name: len(graph) for name, graph in graphs.items()}
+    result.triples = {name: counts[name] for name in (*names.ALL, names.EXAMPLES)}
     with _timed(result.timings, "describe", progress):
         # Counted by the engine over what it now holds, then written beside it; the stamp comes
         # last, so a build stopped before here is redone in full by the next one.
-        graphs[names.VOID] = void_statistics(store)
-        store.replace_graphs({names.VOID: graphs[names.VOID]})
+        void = void_statistics(store)
+        store.replace_graphs({names.VOID: void})
         if stamp:
             stamp.write_text(fingerprint)
-    result.triples = {name: len(graph) for name, graph in graphs.items()
-                      if name in (*names.ALL, *descriptions)}
+    result.triples[names.VOID] = len(void)
     return result
 
 

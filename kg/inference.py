@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 from rdflib import Graph
 
@@ -43,17 +45,30 @@ def derive_evidence_levels_in(store: ox.Store) -> int:
     return len(new)
 
 
+def infer_in(store: ox.Store, graphs: Sequence[ox.NamedNode], into: ox.NamedNode) -> int:
+    """Run every rule inside the engine over the union of `graphs` and add what they derive,
+    minus what those graphs assert, to the graph `into`; returns the triples added. Each rule
+    reads the asserted graphs only, never another rule's output (as `infer` does)."""
+    derived = {ox.Quad(t.subject, t.predicate, t.object, into)
+               for t in _derived(store, list(rules().values()), graphs)}
+    store.extend(derived)
+    return len(derived)
+
+
+def _derived(store: ox.Store, texts: list[str],
+             graphs: Sequence[ox.NamedNode]) -> list[ox.Triple]:
+    # Collected before anything is added, so no rule reads what another derived.
+    return [t for text in texts for t in store.query(text, default_graph=list(graphs))
+            if not any(ox.Quad(t.subject, t.predicate, t.object, g) in store for g in graphs)]
+
+
 def _run(texts: list[str], graphs: tuple[Graph, ...]) -> Graph:
     scratch = ox.Store()
+    asserted = ox.NamedNode("urn:x-remedy-kg:graph:asserted")
     for graph in graphs:
         scratch.load(graph.serialize(format="nt11", encoding="utf-8"),
-                     format=ox.RdfFormat.N_TRIPLES)
+                     format=ox.RdfFormat.N_TRIPLES, to_graph=asserted)
     inferred = new_graph()
-    for text in texts:
-        for t in scratch.query(text):
-            triple = (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-            if ox.Quad(t.subject, t.predicate, t.object) not in scratch:
-                inferred.add(triple)
+    for t in _derived(scratch, texts, [asserted]):
+        inferred.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return inferred
-
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +55,10 @@ def new_graph() -> Graph:
     return graph
 
 
+def _same(quad: ox.Quad) -> ox.Quad:
+    return quad
+
+
 # Triple syntaxes that pyoxigraph's streaming parser reads first (see _parse_fast).
 FAST = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
 
@@ -103,25 +107,53 @@ def _parse_fast(path: Path, fmt: ox.RdfFormat, graph: Graph) -> bool:
     for quad in quads:
         if isinstance(quad.object, ox.Literal) and (
                 found := UNEXPORTABLE.search(quad.object.value)):
-            code = ord(found.group())
-            raise LoadError([SyntaxProblem(
-                path, _line_with(path, code),
-                f"a literal holds the control character U+{code:04X}, which RDF/XML and other "
-                "exports cannot carry (line breaks are LF, \\n)")])
+            raise _unexportable(path, ord(found.group()))
     graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
                for q in quads)
     return True
 
 
+def load_into(store: ox.Store, path: Path, graph: ox.NamedNode,
+              convert: Callable[[ox.Quad], ox.Quad] = _same) -> None:
+    """Add one file's triples to a named graph of a pyoxigraph store, streamed, with no rdflib
+    graph in between: the build's staging store. Raises LoadError naming the file and line;
+    a file that fails adds nothing (`extend` is one transaction)."""
+    fmt = guess_format(str(path)) or "turtle"
+    if fmt in FAST:
+        try:
+            store.extend(convert(q) for q in _checked_quads(path, FAST[fmt], graph))
+            return
+        except (SyntaxError, ValueError, UnicodeDecodeError):
+            pass  # rdflib parses it again, for the message it has always given (or accepts it)
+        except FileNotFoundError as exc:
+            raise LoadError([SyntaxProblem(path, None, "no such file")]) from exc
+    parsed = parse_file(path)
+    store.extend(convert(ox.Quad(q.subject, q.predicate, q.object, graph)) for q in ox.parse(
+        parsed.serialize(format="nt11", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+        rename_blank_nodes=True))
+
+
+def _checked_quads(path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    # Fresh blank node ids per file, as rdflib gives: `_:x` in two files is two nodes.
+    for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri(),
+                         rename_blank_nodes=True):
+        o = quad.object
+        if isinstance(o, ox.Literal) and (found := UNEXPORTABLE.search(o.value)):
+            raise _unexportable(path, ord(found.group()))
+        yield ox.Quad(quad.subject, quad.predicate, o, graph)
+
+
 def _check_literals(path: Path, graph: Graph) -> None:
     for literal in graph.objects():
         if isinstance(literal, Literal) and (found := UNEXPORTABLE.search(str(literal))):
-            code = ord(found.group())
-            char = f"U+{code:04X}"
-            raise LoadError([SyntaxProblem(
-                path, _line_with(path, code),
-                f"a literal holds the control character {char}, which RDF/XML and other "
-                "exports cannot carry (line breaks are LF, \\n)")])
+            raise _unexportable(path, ord(found.group()))
+
+
+def _unexportable(path: Path, code: int) -> LoadError:
+    return LoadError([SyntaxProblem(
+        path, _line_with(path, code),
+        f"a literal holds the control character U+{code:04X}, which RDF/XML and other "
+        "exports cannot carry (line breaks are LF, \\n)")])
 
 
 def _line_with(path: Path, code: int) -> int | None:

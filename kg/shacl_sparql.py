@@ -134,15 +134,29 @@ class Result:
 def load_for_validation(store: ox.Store, ntriples: bytes) -> None:
     """Add N-Triples to the store as validation needs them: blank node labels kept (so
     results name the nodes of the caller's graph) and integer-derived datatypes aliased."""
-    store.bulk_extend(_keep_datatype(q) for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    store.bulk_extend(keep_datatype(q) for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
 
 
-def _keep_datatype(quad: ox.Quad) -> ox.Quad:
+def keep_datatype(quad: ox.Quad) -> ox.Quad:
+    """The quad with an integer-derived datatype under its alias (see COLLAPSED)."""
     o = quad.object
     if isinstance(o, ox.Literal) and o.datatype.value in _COLLAPSED_IRIS:
         return ox.Quad(quad.subject, quad.predicate,
-                       ox.Literal(o.value, datatype=ox.NamedNode(ALIAS + o.datatype.value)))
+                       ox.Literal(o.value, datatype=ox.NamedNode(ALIAS + o.datatype.value)),
+                       quad.graph_name)
     return quad
+
+
+def restore_datatypes(store: ox.Store) -> None:
+    """Give aliased literals their datatype back, in every graph: after validation, before the
+    store's data is checked, inferred from or written anywhere (the engine then stores them as
+    xsd:integer, as any load does)."""
+    store.update(f"""
+        DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} INSERT {{ GRAPH ?g {{ ?s ?p ?restored }} }}
+        WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+                 FILTER(isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{ALIAS}"))
+                 BIND(STRDT(STR(?o), IRI(STRAFTER(STR(DATATYPE(?o)), "{ALIAS}"))) AS ?restored) }}
+    """)
 
 
 _COLLAPSED_IRIS = {str(d) for d in COLLAPSED}

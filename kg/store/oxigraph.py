@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from itertools import islice
 from pathlib import Path
@@ -43,6 +44,29 @@ def to_rdflib(term: object) -> Node | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
+class GraphSource(ABC):
+    """The triples of one graph to write into a pyoxigraph store, and how many there are."""
+
+    triples: int
+
+    @abstractmethod
+    def write(self, store: ox.Store, graph: ox.NamedNode, *, bulk: bool) -> None:
+        """Add the triples to `graph` of `store` (by the bulk loader when `bulk`)."""
+
+
+class RdflibGraph(GraphSource):
+    """An rdflib graph, written as N-Triples."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.triples = len(graph)
+
+    def write(self, store: ox.Store, graph: ox.NamedNode, *, bulk: bool) -> None:
+        load = store.bulk_load if bulk else store.load
+        load(self.graph.serialize(format="nt11", encoding="utf-8"),
+             format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+
 class OxigraphStore(Store):
     """pyoxigraph's Store: RocksDB on disk when given a path, else in memory (for tests)."""
 
@@ -62,21 +86,22 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
-        written = sum(len(graph) for graph in graphs.values())
+        self.replace_graphs_from({name: RdflibGraph(graph) for name, graph in graphs.items()})
+
+    def replace_graphs_from(self, graphs: Mapping[str, GraphSource]) -> None:
+        """Replace each named graph with what its source writes, all at once: the build hands
+        over the graphs of its staging store this way, with no rdflib graph in between."""
+        written = sum(source.triples for source in graphs.values())
         if self.path and not self.read_only and written * SMALL_BESIDE >= len(self._store):
             self._replace_by_swap(graphs)
             return
         # Load into staging graphs first; one update then moves them all, and oxigraph
         # applies an update in a single transaction, so readers never see a half-built store.
-        for name, graph in graphs.items():
+        for name, source in graphs.items():
             staging = ox.NamedNode(name + STAGING_SUFFIX)
             if self._store.contains_named_graph(staging):
                 self._store.remove_graph(staging)
-            self._store.load(
-                graph.serialize(format="nt11", encoding="utf-8"),
-                format=ox.RdfFormat.N_TRIPLES,
-                to_graph=staging,
-            )
+            source.write(self._store, staging, bulk=False)
         moves = " ;\n".join(
             f"DROP SILENT GRAPH <{name}> ; MOVE SILENT GRAPH <{name}{STAGING_SUFFIX}> TO <{name}>"
             for name in graphs
@@ -85,7 +110,7 @@ class OxigraphStore(Store):
         if self.path:
             self._store.flush()
 
-    def _replace_by_swap(self, graphs: Mapping[str, Graph]) -> None:
+    def _replace_by_swap(self, graphs: Mapping[str, GraphSource]) -> None:
         """Bulk-load a fresh store folder beside this one, then swap the two folders.
 
         Replacing graphs inside one store (load into staging graphs, then DROP and MOVE in one
@@ -101,9 +126,8 @@ class OxigraphStore(Store):
         shutil.rmtree(fresh_path, ignore_errors=True)
         try:
             fresh = ox.Store(str(fresh_path))
-            for name, graph in graphs.items():
-                fresh.bulk_load(graph.serialize(format="nt11", encoding="utf-8"),
-                                format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+            for name, source in graphs.items():
+                source.write(fresh, ox.NamedNode(name), bulk=True)
             kept = [g for g in self._store.named_graphs()
                     if not (isinstance(g, ox.NamedNode) and (
                         g.value in graphs or g.value.endswith(STAGING_SUFFIX)))]
