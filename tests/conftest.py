@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import BuildResult, build
+from kg.build import BuildResult, Sources, build, load_project
 from kg.project import Project
 from kg.store import OxigraphStore, Store
 from tests.engines import ENGINES, Engine, EngineUnavailable
@@ -61,6 +61,12 @@ def _covered_elsewhere(item: pytest.Item) -> bool:
     if marker is None or params.get("engine", "embedded") == "embedded":
         return False
     return any(params.get(key) != value for key, value in marker.kwargs.items())
+
+
+@pytest.fixture(scope="session")
+def sources(project: Project) -> Sources:
+    """The project's ontology, shapes and data as parsed graphs (copy before changing them)."""
+    return load_project(project)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

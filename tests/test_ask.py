@@ -20,12 +20,6 @@ from tests.conftest import make_app
 
 
 @pytest.fixture(scope="module")
-def void_store(embedded_store: Store) -> Store:
-    """The shipped data with the VoID statistics the build wrote."""
-    return embedded_store
-
-
-@pytest.fixture(scope="module")
 def store_without_void(embedded_store: Store) -> Store:
     """The same store with its VoID graph dropped."""
     dump = io.BytesIO()
@@ -37,13 +31,13 @@ def store_without_void(embedded_store: Store) -> Store:
 
 
 @pytest.fixture(scope="module")
-def asker(void_store: Store) -> Asker:
-    return Asker.of(void_store)
+def asker(embedded_store: Store) -> Asker:
+    return Asker.of(embedded_store)
 
 
 @pytest.fixture(scope="module")
-def ask_client(void_store: Store):
-    return make_app(void_store).test_client()
+def ask_client(embedded_store: Store):
+    return make_app(embedded_store).test_client()
 
 
 def _ask(asker: Asker, store: Store, question: str, ran: list[str] | None = None):
@@ -71,34 +65,34 @@ def _slugs(iris: list[str]) -> set[str]:
      ["warfarin"], {"duloxetine", "fish-oil", "ginkgo", "st-johns-wort", "turmeric"}),
 ])
 def test_questions_map_to_the_right_example_slots_and_rows(
-        asker, void_store, question, example, slots, rows) -> None:
-    found = _ask(asker, void_store, question)
+        asker, embedded_store, question, example, slots, rows) -> None:
+    found = _ask(asker, embedded_store, question)
     assert found.answered, found.refusal
     assert found.mapping is not None and found.mapping.example.name == example
     assert [f.iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for f in found.mapping.fillers] == slots
     assert _slugs(found.entities()) == rows
 
 
-def test_an_unmappable_question_gets_the_honest_answer_and_runs_nothing(asker, void_store):
+def test_an_unmappable_question_gets_the_honest_answer_and_runs_nothing(asker, embedded_store):
     ran: list[str] = []
     for question in ("what is the weather in Paris tomorrow?",
                      "which herbs interact with aspirin?"):  # aspirin is not in the graph
-        found = _ask(asker, void_store, question, ran)
+        found = _ask(asker, embedded_store, question, ran)
         assert not found.answered and found.mapping is None
         assert found.refusal.startswith("I could not map this question")
         assert len(found.closest) == 3
     assert ran == []
 
 
-def test_a_question_naming_more_than_an_example_takes_is_refused(asker, void_store) -> None:
+def test_a_question_naming_more_than_an_example_takes_is_refused(asker, embedded_store) -> None:
     # Two conditions: no example takes two, and answering for one would answer another question.
-    found = _ask(asker, void_store, "what helps both fibromyalgia and asthma?")
+    found = _ask(asker, embedded_store, "what helps both fibromyalgia and asthma?")
     assert not found.answered
     assert "Fibromyalgia" in found.refusal and "Asthma" in found.refusal
 
 
-def test_schema_check_rejects_a_property_on_the_wrong_class(void_store) -> None:
-    schema = read_schema(void_store)
+def test_schema_check_rejects_a_property_on_the_wrong_class(embedded_store) -> None:
+    schema = read_schema(embedded_store)
     prologue = f"PREFIX rkg: <{RKG}>\n"
     wrong = check(prologue + "SELECT ?x WHERE { ?x a rkg:Acupoint ; rkg:evidenceLevel ?l }",
                   schema)
@@ -114,12 +108,12 @@ def test_schema_check_rejects_a_property_on_the_wrong_class(void_store) -> None:
                  schema, {"c": {str(RKG.Condition)}})
 
 
-def test_every_example_and_its_filled_query_pass_the_schema_check(asker, void_store) -> None:
-    schema = read_schema(void_store)
+def test_every_example_and_its_filled_query_pass_the_schema_check(asker, embedded_store) -> None:
+    schema = read_schema(embedded_store)
     for e in examples():
         assert asker.problems(e, schema) == [], e.name
     # The check of an example stands for its filled queries: they pass it too.
-    found = _ask(asker, void_store, "which supplements help restless legs")
+    found = _ask(asker, embedded_store, "which supplements help restless legs")
     assert found.mapping is not None and "rkg:Supplement" not in found.mapping.query.split(
         "WHERE", 1)[1]
     assert check(found.mapping.query, schema, {"condition": {str(RKG.Condition)}}) == []
@@ -180,11 +174,11 @@ def test_ask_page(ask_client) -> None:
         assert 'action="/ask"' in page, path
 
 
-def test_kg_ask_cli(runner, void_store, monkeypatch) -> None:
+def test_kg_ask_cli(runner, embedded_store, monkeypatch) -> None:
     from kg import cli
 
-    monkeypatch.setattr(cli.Context, "open", lambda self, read_only: void_store)
-    monkeypatch.setattr(type(void_store), "close", lambda self: None)
+    monkeypatch.setattr(cli.Context, "open", lambda self, read_only: embedded_store)
+    monkeypatch.setattr(type(embedded_store), "close", lambda self: None)
     result = runner.invoke(cli.main, ["ask", "how does duloxetine work?"])
     assert result.exit_code == 0, result.output
     assert "mechanisms-of-remedy: Duloxetine" in result.output
@@ -193,17 +187,17 @@ def test_kg_ask_cli(runner, void_store, monkeypatch) -> None:
     assert result.exit_code == 1 and json.loads(result.output)["answered"] is False
 
 
-def test_a_query_failing_the_schema_check_is_not_run(void_store) -> None:
+def test_a_query_failing_the_schema_check_is_not_run(embedded_store) -> None:
     """A VoID in which no class carries rkg:member (as if the graph had none): the query that
     the question maps to uses it, so it is refused, named, and nothing runs."""
     from kg.ask.schema import VoidSchema
 
-    real = read_schema(void_store)
+    real = read_schema(embedded_store)
     member = str(RKG.member)
     schema = VoidSchema({c: props - {member} for c, props in real.classes.items()},
                         real.properties - {member})
     ran: list[str] = []
-    found = answer(Asker.of(void_store), "which herbs interact with warfarin?", lambda: schema,
-                   lambda text: (ran.append(text), (void_store.query(text), False))[1])
+    found = answer(Asker.of(embedded_store), "which herbs interact with warfarin?", lambda: schema,
+                   lambda text: (ran.append(text), (embedded_store.query(text), False))[1])
     assert not found.answered and ran == []
     assert "did not pass the schema check" in found.refusal and "#member" in found.refusal

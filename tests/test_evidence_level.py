@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from kg.build import Sources, load_project
+from kg.build import Sources
 from kg.inference import EVIDENCE_LEVEL_RULE, derive_evidence_levels, rules
 from kg.load import load_files
 from kg.namespaces import RKG
@@ -17,11 +17,6 @@ from tests.conftest import FIXTURES
 MINIMAL = FIXTURES / "valid" / "minimal.ttl"
 FIXTURE_CLAIM = URIRef("https://w3id.org/remedy-kg/id/claim/acupuncture--restless-legs-syndrome")
 FIXTURE_REVIEW = URIRef("https://w3id.org/remedy-kg/id/study/cochrane-2008-acupuncture-rls")
-
-
-@pytest.fixture(scope="module")
-def sources(project) -> Sources:
-    return load_project(project)
 
 
 def _derived(graph: Graph) -> dict[URIRef, URIRef]:

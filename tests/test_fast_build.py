@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.util import guess_format
 
-from kg.build import Sources, build, load_project
+from kg.build import Sources, build
 from kg.cli import main
 from kg.inference import infer
 from kg.load import load_files, parse_file
@@ -49,11 +49,6 @@ def readable(report: str) -> list[str]:
     """The report's lines with blank node labels blanked: parsers name them at random (two
     rdflib parses of one file differ too), so only their place in the report can be compared."""
     return [re.sub(r"_:[A-Za-z0-9]+", "_:b", line) for line in report.splitlines()]
-
-
-@pytest.fixture(scope="module")
-def sources(project: Project) -> Sources:
-    return load_project(project)
 
 
 @pytest.fixture(scope="module")

@@ -10,23 +10,18 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from kg.build import Sources
 from kg.namespaces import RKG, SH
 
 
 @pytest.fixture(scope="module")
-def ontology_files(project) -> Graph:
-    graph = Graph()
-    for path in project.ontology_files:
-        graph.parse(path)
-    return graph
+def ontology_files(sources: Sources) -> Graph:
+    return sources.ontology
 
 
 @pytest.fixture(scope="module")
-def shapes_files(project) -> Graph:
-    graph = Graph()
-    for path in project.shapes_files:
-        graph.parse(path)
-    return graph
+def shapes_files(sources: Sources) -> Graph:
+    return sources.shapes
 
 
 @pytest.fixture(scope="module")

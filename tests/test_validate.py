@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, URIRef
 
-from kg.build import Sources, load_project
+from kg.build import Sources
 from kg.load import load_files
 from kg.namespaces import RKGSH, SH
 from kg.validate import validate
@@ -25,11 +25,6 @@ def _expectations(path: Path) -> tuple[str, str]:
     shape = headers["shape"]
     return (str(RKGSH) + shape.split(":", 1)[1] if shape.startswith("rkgsh:") else shape,
             headers["focus"])
-
-
-@pytest.fixture(scope="module")
-def sources(project) -> Sources:
-    return load_project(project)
 
 
 def test_shipped_data_has_zero_violations(sources: Sources) -> None:

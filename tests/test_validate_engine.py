@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.build import Sources, load_project
+from kg.build import Sources
 from kg.cli import main
 from kg.load import load_files
 from kg.shacl_sparql import UnsupportedShape, compile_shapes
@@ -15,11 +15,6 @@ from kg.validate import ValidationReport, validate
 from tests.conftest import FIXTURES
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
-
-
-@pytest.fixture(scope="module")
-def sources(project) -> Sources:
-    return load_project(project)
 
 
 def _results(report: ValidationReport) -> set[tuple]:

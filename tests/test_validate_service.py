@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import Sources, load_project
+from kg.build import Sources
 from kg.load import load_files
 from kg.quality import run_checks
 from kg.validate import validate
@@ -41,11 +41,6 @@ def client(embedded_store):
     # The engine does not matter (the worker reads the graphs once); a generous limit, as
     # the test machine is shared.
     return make_app(embedded_store, VALIDATE_TIMEOUT=300).test_client()
-
-
-@pytest.fixture(scope="module")
-def sources(project) -> Sources:
-    return load_project(project)
 
 
 def _token(client) -> str:

@@ -43,7 +43,7 @@ from flask import Blueprint, Config, Flask, abort, render_template, url_for
 
 from kg.formats import RDF_FORMATS
 from kg.store import Store, StoreError, open_store
-from kg.store.oxigraph import _exchange as exchange_folders
+from kg.store.oxigraph import exchange_folders
 from web import settings
 from web.negotiation import ENTITY_SYNTAXES
 from web.page_queries import page_query

@@ -139,7 +139,7 @@ class OxigraphStore(Store):
             del fresh
             self._store.flush()
             del self._store
-            _exchange(fresh_path, self.path)
+            exchange_folders(fresh_path, self.path)
         except BaseException:
             if not hasattr(self, "_store"):
                 self._store = ox.Store(str(self.path))
@@ -223,7 +223,7 @@ class OxigraphStore(Store):
         del self._store
 
 
-def _exchange(first: Path, second: Path) -> None:
+def exchange_folders(first: Path, second: Path) -> None:
     """Swap two folders atomically (Linux renameat2 RENAME_EXCHANGE), else by two renames."""
     libc = ctypes.CDLL(None, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
