@@ -177,6 +177,23 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "Results and conclusion read again on 2026-11-30 in the abstract on the QxMD "
                 "page.",
     },
+    "scholz-2011-cochrane-levodopa-rls": {
+        "finding": "Against placebo, symptom severity fell more with levodopa in two studies "
+                   "(about 1.3 points on a 0-10 scale), and periodic limb movements and sleep "
+                   "improved; more people had adverse events on levodopa than on placebo; in two "
+                   "trials against cabergoline or pramipexole, levodopa had smaller effects.",
+        "seen_at": "https://pmc.ncbi.nlm.nih.gov/articles/PMC8889887 ; "
+                   "https://download.skyscape.com/download/ota/lonestar/"
+                   "B4562E59-87F6-47FA-8F09-D67E1FE536CA/ebmgid.ed18/content/HTML/p/tu48.htm",
+        "note": "Benefit is short-term (trials up to ~8 weeks); AAN 2016 rates levodopa only "
+                "Level C and warns of augmentation with dopaminergic agents, so an unqualified "
+                "'levodopa for RLS' claim is misleading. Read again on 2026-11-30: the PMC "
+                "abstract gives the symptom-severity result from two studies (mean difference "
+                "-1.34 on an 11-point scale); the adverse events against placebo and the two "
+                "trials against cabergoline or pramipexole were read in an EBM Guidelines "
+                "evidence summary of this review (second address), the stored PMC excerpt "
+                "stopping before them.",
+    },
 }
 
 # Venues the seed page already names are its sources (data/sources.ttl), not new ones.
