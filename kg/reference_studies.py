@@ -194,6 +194,21 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "evidence summary of this review (second address), the stored PMC excerpt "
                 "stopping before them.",
     },
+    "bernardy-2013-cochrane-cbt-fibromyalgia": {
+        "finding": "CBT reduced pain slightly at end of treatment (SMD -0.29, about 0.5 points "
+                   "on 0-10); only two of the 23 studies were without any risk of bias, and the "
+                   "evidence was low quality.",
+        "note": "PMID not seen. Risk of bias read again on 2026-11-30 in the abstract on the "
+                "Wiley page: only two studies without any risk of bias; GRADE quality low.",
+    },
+    "langhorst-2013-meditative-movement-fibromyalgia-meta-analysis": {
+        "finding": "Improved sleep, fatigue, depression and HRQoL but not pain overall; in "
+                   "subgroup analyses only yoga had significant effects on pain, fatigue, "
+                   "depression and HRQoL at the end of treatment; no serious adverse events.",
+        "note": "PMID not seen. Short-term, small trials. Subgroup results read again on "
+                "2026-11-30 in the abstract on the Springer page; the authors call for "
+                "high-quality studies with larger samples.",
+    },
 }
 
 # Venues the seed page already names are its sources (data/sources.ttl), not new ones.
