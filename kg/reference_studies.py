@@ -125,6 +125,90 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "measured signs were mixed; the review's certainty grading and conclusions were "
                 "beyond the stored excerpts. Participant count also on the zh-hans abstract page.",
     },
+    "huang-2021-acupuncture-rls-meta-analysis": {
+        "finding": "Pooled, mostly low-quality trials: acupuncture arms had higher response rates "
+                   "and IRLS scores fell by about 9.5 points from baseline (mean change -9.45, "
+                   "95% CI -18.42 to -0.49).",
+        "note": "Authors Huang C, Tang J-F, Sun W, Wang L-Z, Jin Y-S. DOI and PMID were NOT "
+                "visible in any stored record (publisher page and PEDro excerpts show no "
+                "identifiers) - left empty; volume/pages from PEDro. Authors themselves rate "
+                "overall study quality low. Read again on 2026-11-30 on the PEDro record: the "
+                "confidence interval of the IRLS change is as printed there; neither stored page "
+                "shows a statement on heterogeneity between the pooled trials, so none is "
+                "recorded.",
+    },
+    "deare-2013-cochrane-acupuncture-fibromyalgia": {
+        "finding": "Nine mostly small trials (three electroacupuncture) with several bias "
+                   "concerns: five at risk of selective reporting bias, two of attrition bias and "
+                   "three of performance bias; evidence quality mostly low.",
+        "seen_at": "http://47.251.13.51:8081/23728665 ; "
+                   "http://onlinelibrary.wiley.com/doi/10.1002/14651858.CD007070.pub2/full"
+                   "?globalMessage=0 ; "
+                   "https://cochranelibrary.com/es/cdsr/doi/10.1002/14651858.CD007070.pub2/full/pl",
+        "note": "Authors' conclusions were not visible in any stored excerpt, so direction is "
+                "set conservatively - read the abstract before stating benefit or no benefit. "
+                "IDs seen on a PubMed mirror page. Risk-of-bias counts read on 2026-11-30 in the "
+                "review's English abstract on the Cochrane Library page (Polish-titled "
+                "translation page; main results section); the conclusions were again beyond the "
+                "excerpt read.",
+    },
+    "choi-2022-jar-acupuncture-scoliosis-sr": {
+        "finding": "Six studies suggested acupuncture, alone or added to other care, improved "
+                   "Cobb angle without serious harms; the evidence was low quality for "
+                   "acupuncture alone and for acupuncture combined with other treatment, and "
+                   "heterogeneity was high for acupuncture alone.",
+        "note": "Pain was only a secondary outcome. Protocol: Medicine 2020;99(50):e23238, DOI "
+                "10.1097/md.0000000000023238 (seen at https://ouci.dntb.gov.ua/en/works/4NqNDav7). "
+                "PMID not seen. Read again on 2026-11-30 on the journal page (abstract): low "
+                "quality of evidence for combination therapy and for monotherapy, high "
+                "heterogeneity for monotherapy, and moderate quality when all scoliosis types "
+                "were pooled.",
+    },
+    "chan-2023-electroacupuncture-oxaliplatin-neuropathy-colorectal": {
+        "finding": "Weekly electroacupuncture during oxaliplatin eased neuropathy severity during "
+                   "chemotherapy and improved physical, role and social function versus sham; "
+                   "vibration and light-touch tests did not differ. The authors call it "
+                   "preliminary evidence for acute neuropathy; effects on chronic neuropathy "
+                   "remain unclear.",
+        "note": "Journal name not shown on stored pages (publication year 2023/10, copyright "
+                "2022). QxMD record id 36325677 is probably the PMID but is not labelled as such "
+                "- not recorded. Protocol: Trials 2020;21:58, DOI 10.1186/s13063-019-3972-5, PMID "
+                "31918748, PMC6953283 (seen at https://pmc.ncbi.nlm.nih.gov/articles/PMC6953283). "
+                "Results and conclusion read again on 2026-11-30 in the abstract on the QxMD "
+                "page.",
+    },
+    "scholz-2011-cochrane-levodopa-rls": {
+        "finding": "Against placebo, symptom severity fell more with levodopa in two studies "
+                   "(about 1.3 points on a 0-10 scale), and periodic limb movements and sleep "
+                   "improved; more people had adverse events on levodopa than on placebo; in two "
+                   "trials against cabergoline or pramipexole, levodopa had smaller effects.",
+        "seen_at": "https://pmc.ncbi.nlm.nih.gov/articles/PMC8889887 ; "
+                   "https://download.skyscape.com/download/ota/lonestar/"
+                   "B4562E59-87F6-47FA-8F09-D67E1FE536CA/ebmgid.ed18/content/HTML/p/tu48.htm",
+        "note": "Benefit is short-term (trials up to ~8 weeks); AAN 2016 rates levodopa only "
+                "Level C and warns of augmentation with dopaminergic agents, so an unqualified "
+                "'levodopa for RLS' claim is misleading. Read again on 2026-11-30: the PMC "
+                "abstract gives the symptom-severity result from two studies (mean difference "
+                "-1.34 on an 11-point scale); the adverse events against placebo and the two "
+                "trials against cabergoline or pramipexole were read in an EBM Guidelines "
+                "evidence summary of this review (second address), the stored PMC excerpt "
+                "stopping before them.",
+    },
+    "bernardy-2013-cochrane-cbt-fibromyalgia": {
+        "finding": "CBT reduced pain slightly at end of treatment (SMD -0.29, about 0.5 points "
+                   "on 0-10); only two of the 23 studies were without any risk of bias, and the "
+                   "evidence was low quality.",
+        "note": "PMID not seen. Risk of bias read again on 2026-11-30 in the abstract on the "
+                "Wiley page: only two studies without any risk of bias; GRADE quality low.",
+    },
+    "langhorst-2013-meditative-movement-fibromyalgia-meta-analysis": {
+        "finding": "Improved sleep, fatigue, depression and HRQoL but not pain overall; in "
+                   "subgroup analyses only yoga had significant effects on pain, fatigue, "
+                   "depression and HRQoL at the end of treatment; no serious adverse events.",
+        "note": "PMID not seen. Short-term, small trials. Subgroup results read again on "
+                "2026-11-30 in the abstract on the Springer page; the authors call for "
+                "high-quality studies with larger samples.",
+    },
 }
 
 # Venues the seed page already names are its sources (data/sources.ttl), not new ones.
