@@ -456,3 +456,4 @@ def test_a_server_following_the_journal_shows_the_writers_votes(app, client, sto
     after = reader.get(path)
     assert counts(after.get_data(as_text=True)) == (1, 0)
     assert after.headers["ETag"] != before.headers["ETag"]
+

@@ -145,3 +145,21 @@ def test_a_vote_through_the_app_is_at_the_engines_sparql_at_once(engine, store: 
         assert answer.get_json()["results"]["bindings"][0]["n"]["value"] == "1"
     finally:
         app.extensions["kg_community"].clear()
+
+
+def test_the_community_revision_moves_with_every_write_seen_by_every_reader(tmp_path):
+    from kg.store import OxigraphStore
+    from kg.store.journal import FollowingStore
+
+    journal = tmp_path / "c.jsonl"
+    with JournalledStore(journal) as writer:
+        written, following = Community(writer, b"k"), Community(FollowingStore(journal), b"k")
+        before = written.revision()
+        assert following.revision() == before
+        written.vote(CLAIM, "a-visitor", "up")
+        assert written.revision() != before
+        assert following.revision() == written.revision()  # read from the journal itself
+    memory = Community(OxigraphStore(None), b"k")
+    before = memory.revision()
+    memory.vote(CLAIM, "a-visitor", "up")
+    assert memory.revision() != before is not None
