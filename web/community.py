@@ -458,7 +458,7 @@ def part_state(item: str) -> str | None:
 def community_view(iri: URIRef) -> dict[str, Any]:
     """What _community.html shows for one claim or remedy."""
     view = _item_view(iri)
-    newest = request.args.get("order", "newest") != "oldest"
+    newest = _newest()
     who = session.get("visitor")
     try:
         data = {
