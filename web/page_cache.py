@@ -15,6 +15,7 @@ cut at the marks once, and each request splices in the parts web.community rende
 (`Parts`: the same part for every visitor without a session is itself kept per community
 revision). Their ETag adds what the parts depend on (the community revision, and the visitor
 when they have a session), so a 304 still costs no rendering; they carry `Vary: Cookie`.
+`X-Page-Cache: hit` says the shell came from memory, whether or not a part was rendered anew.
 """
 
 from __future__ import annotations
@@ -214,11 +215,11 @@ def init_app(app: Flask) -> None:
             return None
         key = _key()
         kept = cache.get(key)
-        state = _state(parts(), kept.slots) if kept is not None and kept.slots else None
-        if kept is not None and kept.slots:
-            etag = f"{cache.etag(key)}.{state}" if state is not None else None
-        else:
-            etag = cache.etag(key)
+        etag: str | None = cache.etag(key)
+        state = None
+        if kept is not None and kept.slots:  # a shell: its ETag names what its parts show
+            state = _state(parts(), kept.slots)
+            etag = f"{etag}.{state}" if state is not None else None
         if etag is not None and request.if_none_match.contains(etag):
             return _not_modified(etag, kept)
         if kept is None:
@@ -245,7 +246,7 @@ def init_app(app: Flask) -> None:
             pieces = _cut(response.get_data())
             if keeps and cache is not None:
                 cache.keep(key, Kept(b"", response.status_code, tuple(response.headers.items()),
-                                     "", slots, pieces))
+                                     cache.etag(key), slots, pieces))
             state = _state(parts(), slots)
             response.set_data(_splice(parts(), slots, pieces))
             _tag(response, cache.etag(key) if cache is not None else None, state)
