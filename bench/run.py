@@ -539,6 +539,7 @@ def measure_size(label: str, triples: int, args: argparse.Namespace,
 
         say(f"[{label}] throughput")
         loads = {"claim page html": (local(claim), {}),
+                 "remedy page html": (local(remedy), {}),
                  "claim .ttl": (local(claim) + ".ttl", {}),
                  "search": ("/api/search?q=" + word, {}),
                  "sparql ASK {}": ("/sparql?query=ASK%7B%7D", {"Accept": JSON_RESULTS})}

@@ -33,7 +33,7 @@ from rdflib.namespace import DC, DCTERMS, RDF, XSD
 
 from kg.namespaces import AS, SCHEMA, SIOC, Namespaces
 from kg.queries import sparql_term
-from kg.store import Store
+from kg.store import OxigraphStore, Store
 
 PROLOGUE = (f"PREFIX schema: <{SCHEMA}>\nPREFIX sioc: <{SIOC}>\nPREFIX as: <{AS}>\n"
             f"PREFIX dcterms: <{DCTERMS}>\nPREFIX dc: <{DC}>\n")
@@ -135,12 +135,18 @@ class Community:
         self.secret = secret
         self.hide_after = hide_after
         self._lock = threading.Lock()
+        self._writes = 0  # this process's writes: the revision of a store no journal keeps
 
     # -- identities -------------------------------------------------------------------------
 
     def _key(self, purpose: str, visitor: str, item: URIRef) -> str:
         message = f"{purpose}\n{visitor}\n{item}".encode()
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:40]
+
+    def visitor_tag(self, visitor: str, item: URIRef) -> str:
+        """A short keyed hash that tells one visitor's view of an item from another's (the
+        ETag of their page) without revealing their id."""
+        return self._key("tag", visitor, item)[:16]
 
     def vote_iri(self, item: URIRef, visitor: str) -> URIRef:
         return community_iri(self.namespaces, "vote/" + self._key("vote", visitor, item))
@@ -155,7 +161,22 @@ class Community:
 
     def _write(self, parts: list[str]) -> None:
         with self._lock:
-            self.store.update(PROLOGUE + " ;\n".join(parts))
+            try:
+                self.store.update(PROLOGUE + " ;\n".join(parts))
+            finally:  # a failed write may have changed nothing, but counting it costs nothing
+                self._writes += 1
+
+    def revision(self) -> str | None:
+        """A name for the community graph's state: it changes whenever the graph may have.
+        From the journal when one keeps the graph (so another process's writes count); from
+        this process's writes for a memory store (no other process sees it); None on a remote
+        engine, whose graph others may change unseen."""
+        revision = getattr(self.store, "revision", None)
+        if callable(revision):
+            return f"j{revision()}"
+        if isinstance(self.store, OxigraphStore) and self.store.path is None:
+            return f"w{self._writes}"
+        return None
 
     def vote(self, item: URIRef, visitor: str, direction: str | None) -> None:
         """Cast, change (a new direction) or withdraw (None) the visitor's vote on an item."""

@@ -128,24 +128,14 @@ def test_items_outside_the_dataset_are_refused():
 def test_a_vote_through_the_app_is_at_the_engines_sparql_at_once(engine, store: Store):
     if engine is None:
         pytest.skip("the embedded site: test_community.py")
-    import secrets
-
-    from flask import session
-    from flask_wtf.csrf import generate_csrf
-
     from tests.conftest import make_app
 
     app = make_app(store, SECRET_KEY="k", COMMUNITY_RATE_LIMIT="")
     client = app.test_client()
-    with client.session_transaction() as cookie:
-        raw = cookie.setdefault("csrf_token", secrets.token_hex(20))
-    with app.test_request_context():
-        session["csrf_token"] = raw
-        token = generate_csrf()
     try:
         response = client.post("/community/vote", data={
-            "csrf_token": token, "item": "claim/acupuncture--restless-legs-syndrome",
-            "direction": "down"})
+            "item": "claim/acupuncture--restless-legs-syndrome", "direction": "down"},
+            headers={"Sec-Fetch-Site": "same-origin"})
         assert response.status_code == 303
         answer = client.post("/sparql", data={"query": f"""
             SELECT (COUNT(?v) AS ?n) WHERE {{ GRAPH <{Graphs.COMMUNITY}> {{
@@ -155,3 +145,21 @@ def test_a_vote_through_the_app_is_at_the_engines_sparql_at_once(engine, store: 
         assert answer.get_json()["results"]["bindings"][0]["n"]["value"] == "1"
     finally:
         app.extensions["kg_community"].clear()
+
+
+def test_the_community_revision_moves_with_every_write_seen_by_every_reader(tmp_path):
+    from kg.store import OxigraphStore
+    from kg.store.journal import FollowingStore
+
+    journal = tmp_path / "c.jsonl"
+    with JournalledStore(journal) as writer:
+        written, following = Community(writer, b"k"), Community(FollowingStore(journal), b"k")
+        before = written.revision()
+        assert following.revision() == before
+        written.vote(CLAIM, "a-visitor", "up")
+        assert written.revision() != before
+        assert following.revision() == written.revision()  # read from the journal itself
+    memory = Community(OxigraphStore(None), b"k")
+    before = memory.revision()
+    memory.vote(CLAIM, "a-visitor", "up")
+    assert memory.revision() != before is not None

@@ -20,7 +20,7 @@ def first_path(store: Store, cls: str) -> str:
 
 
 def claim_path(store: Store) -> str:
-    # A condition page: claim and remedy pages carry the visitor's community part.
+    # A condition page: claim and remedy pages carry the community's parts (tested apart).
     return first_path(store, "Condition")
 
 
@@ -69,12 +69,15 @@ def test_errors_are_not_kept(client) -> None:
         assert "ETag" not in response.headers
 
 
-def test_a_page_with_the_visitors_community_part_is_not_kept(client,
-                                                             synthetic_store: Store) -> None:
-    """Claim pages hold the visitor's CSRF tokens and vote: never served from the cache."""
+def test_a_claim_page_is_kept_as_a_shell_with_the_community_spliced_in(
+        client, synthetic_store: Store) -> None:
+    """Claim pages show the community: the page around it is kept, the part is spliced in
+    (tests/test_community.py follows it through writes)."""
     path = first_path(synthetic_store, "Claim")
     first = client.get(path)
     assert first.status_code == 200
     again = client.get(path)
-    assert "X-Page-Cache" not in again.headers
-    assert "Cookie" in again.headers.get("Vary", "")
+    assert again.headers["X-Page-Cache"] == "hit"
+    assert again.data == first.data and b"Community votes:" in again.data
+    assert "Cookie" in again.headers["Vary"]
+    assert client.get(path, headers={"If-None-Match": again.headers["ETag"]}).status_code == 304

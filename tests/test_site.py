@@ -138,6 +138,9 @@ def test_dynamic_parts_say_they_need_a_server(served: dict) -> None:
     claim = next((out / "id" / "claim").glob("*/index.html")).read_text(encoding="utf-8")
     assert "read-only copy" in claim and 'method="post"' not in claim
     assert "csrf_token" not in claim  # nothing tied to a session: the copy is the same each run
+    # The community parts, spliced into the kept page, are there, read-only, with no mark left.
+    assert "Community votes:" in claim and "Community activity" in claim
+    assert "\ue000" not in claim
     assert "A read-only static copy of the site" in claim  # every page says so in its footer
     notice = (out / "needs-a-server" / "sparql" / "index.html").read_text(encoding="utf-8")
     assert "read-only static copy" in notice

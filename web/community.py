@@ -1,11 +1,19 @@
 """Community forms on claim and remedy pages: votes, discussions, "did it help you?" reports.
 
 Every form is a plain POST that redirects back to the page (303), so all of it works without
-JavaScript. Each POST must carry a CSRF token (Flask-WTF's, tied to the session); the check is
-made here rather than by Flask-WTF's app-wide CSRFProtect because /sparql takes cross-site
-POSTs by design. Writes are rate-limited per client address (COMMUNITY_RATE_LIMIT) and bounded
-in size. A visitor is a random id in the signed session cookie; the graph only ever holds keyed
+JavaScript. Writes are rate-limited per client address (COMMUNITY_RATE_LIMIT) and bounded in
+size. A visitor is a random id in the signed session cookie; the graph only ever holds keyed
 hashes of it (kg.community).
+
+Cross-site forgery is refused by the request's Fetch Metadata (web.cross_origin: a browser's
+`Sec-Fetch-Site`, else its `Origin`, must say the form came from this site; a 403 otherwise),
+checked here rather than app-wide because /sparql takes cross-site POSTs by design. There is
+no per-visitor token in the page any more (there was a Flask-WTF one until the page cache): a
+token made the community part, and so the whole claim and remedy page, differ per visitor,
+so each request rendered them (about 140 ms). Now the part a visitor without a session sees
+is one shared byte string, kept per community revision, and the page around it is kept once
+per build (web.page_cache). A visitor who voted or reported gets their own part, rendered for
+each request (a few small queries).
 """
 
 from __future__ import annotations
@@ -33,15 +41,15 @@ from flask import (
     url_for,
 )
 from flask_limiter import Limiter
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from markupsafe import Markup
 from rdflib import URIRef
 from werkzeug.local import LocalProxy
-from wtforms import ValidationError
 
 from kg.community import OUTCOMES, VOTES, Community, default_journal, item_path, post_iri
 from kg.formats import RDF_FORMATS
 from kg.store import OxigraphStore, RemoteStore, Store, StoreError, open_store
 from kg.store.journal import FollowingStore, open_journal
+from web import cross_origin, page_cache
 from web.errors import error_response
 from web.page_queries import bound
 from web.store import get_store_of
@@ -51,6 +59,9 @@ bp = Blueprint("community", __name__)
 log = logging.getLogger(__name__)
 
 EXTENSION = "kg_community"
+PART_CACHE = "kg_community_parts"
+PART_CACHE_BYTES = 16 * 2**20  # the parts anonymous visitors see, one per item and order
+PART_TEMPLATES = {"community": "_community.html", "totals": "community/_totals.html"}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -114,8 +125,12 @@ def init_app(app: Flask) -> str | None:
     secret = app.config["SECRET_KEY"].encode("utf-8")
     app.extensions[EXTENSION] = Community(store, secret,
                                           hide_after=app.config["COMMUNITY_HIDE_AFTER"])
-    app.context_processor(lambda: {"community_view": community_view, "csrf_token": generate_csrf,
-                                   "statistics_view": statistics_view})
+    app.extensions[PART_CACHE] = page_cache.BoundedLRU[tuple[str, str]](PART_CACHE_BYTES)
+    app.extensions[page_cache.PARTS] = page_cache.Parts(render=render_part, state=part_state)
+    app.context_processor(lambda: {"community_view": community_view,
+                                   "community_part": community_part,
+                                   "statistics_view": statistics_view,
+                                   "totals_view": totals_view})
     app.register_blueprint(bp)
     return journal
 
@@ -148,14 +163,9 @@ community: Community = LocalProxy(get_community)  # type: ignore[assignment]
 
 
 @bp.before_request
-def check_csrf() -> None:
-    if request.method != "POST":
-        return
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except (ValidationError, CSRFError) as exc:
-        abort(400, description=f"{exc.args[0] if exc.args else exc} Reload the page and send "
-                               "the form again.")
+def refuse_cross_origin() -> None:
+    if request.method == "POST" and (why := cross_origin.refusal(request)) is not None:
+        abort(403, description=why)
 
 
 def visitor() -> str:
@@ -363,8 +373,8 @@ def _item_view(iri: URIRef) -> dict[str, Any]:
 
 def statistics_view(iri: URIRef) -> dict[str, Any]:
     """The remedy's statistics (the claim's remedy on a claim page): its claims by evidence
-    level and their studies by design, from the curated graphs; votes, posts and outcome
-    reports on it and its claims, from the community graph, apart."""
+    level and their studies by design, from the curated graphs (a function of the build; the
+    community's totals are a part of their own, `totals_view`)."""
     from web.store import store
 
     row = _item_row(iri)
@@ -375,19 +385,80 @@ def statistics_view(iri: URIRef) -> dict[str, Any]:
     levels = [(str(r.get("label", "")), int(r["n"])) for r in rows if str(r["kind"]) == "level"]
     designs = [(str(r.get("label", "")), int(r["n"])) for r in rows
                if str(r["kind"]) == "design"]
+    return {"remedy": remedy, "remedy_label": str(row.get("remedyLabel", "")),
+            "levels": levels, "designs": designs}
+
+
+def totals_view(iri: URIRef) -> dict[str, Any]:
+    """Votes, posts and outcome reports on the remedy of the page and all its claims, from the
+    community graph (None when it cannot be read just now)."""
+    from web.store import store
+
+    remedy = _item_row(iri).get("remedy")
+    if remedy is None:
+        return {"remedy": None, "totals": None}
     claims = [r["claim"] for r in store.query(bound("remedy-claims", remedy=remedy)).dicts()]
     try:
         totals: dict[str, int] | None = community.totals([remedy, *claims])
     except StoreError:
         totals = None
-    return {"remedy": remedy, "remedy_label": str(row.get("remedyLabel", "")),
-            "levels": levels, "designs": designs, "totals": totals}
+    return {"remedy": remedy, "totals": totals}
+
+
+# -- the parts of a page that change with the community ------------------------------------
+
+
+def community_part(name: str, iri: URIRef) -> Markup:
+    """A community part of a claim or remedy page (`community`: the section with its forms;
+    `totals`: the community's chart in the statistics): a mark when the page is rendered as a
+    shell for the page cache, else the part itself."""
+    mark = page_cache.mark(name, str(iri))
+    return mark if mark is not None else Markup(render_part(name, str(iri)))
+
+
+def _newest() -> bool:
+    return request.args.get("order", "newest") != "oldest"
+
+
+def render_part(name: str, item: str) -> str:
+    """A part as this request sees it. Only the community section of a visitor with a session
+    (their vote, their outcome) is their own; every other part is the same for everyone, so it
+    is kept per item, order and community revision (read before rendering, so a write made
+    meanwhile is never hidden behind an older revision)."""
+    iri = URIRef(item)
+    template = PART_TEMPLATES[name]
+    if name == "community" and session.get("visitor"):
+        return render_template(template, this=iri)
+    revision = community.revision()
+    if revision is None:  # a remote engine: others may write; render it each time
+        return render_template(template, this=iri)
+    parts = current_app.extensions[PART_CACHE]
+    key = (name, item, _newest() if name == "community" else True)
+    kept = parts.get(key)
+    if kept is not None and kept[0] == revision:
+        return kept[1]
+    html = render_template(template, this=iri)
+    parts.put(key, (revision, html), len(html))
+    return html
+
+
+def part_state(item: str) -> str | None:
+    """What a page's community parts depend on, for its ETag: the community revision, and the
+    visitor (a keyed hash of their id) when they have a session; None when the revision is not
+    known (a remote engine)."""
+    revision = community.revision()
+    if revision is None:
+        return None
+    who = session.get("visitor")
+    if not who:
+        return revision
+    return f"{revision}.{community.visitor_tag(who, URIRef(item))}"
 
 
 def community_view(iri: URIRef) -> dict[str, Any]:
     """What _community.html shows for one claim or remedy."""
     view = _item_view(iri)
-    newest = request.args.get("order", "newest") != "oldest"
+    newest = _newest()
     who = session.get("visitor")
     try:
         data = {

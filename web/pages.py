@@ -13,7 +13,7 @@ from kg.project import SOURCE_ROOT
 from kg.queries import canned_queries
 from kg.results import short_form
 from kg.stats import data_report, graph_sizes
-from web import entities
+from web import entities, page_cache
 from web.negotiation import ENTITY_SYNTAXES, HTML_OFFER, choose, entity_offers, respond
 from web.page_queries import bound, page_query
 from web.store import namespaces, store
@@ -126,6 +126,7 @@ def _entity_page(iri: URIRef) -> Response:
         extra_text = bound(extra_name, this=iri)
         extra = list(store.query(extra_text).dicts())
         queries.append(extra_text)
+    page_cache.collect_parts()  # the community's parts are spliced in for each request
     html = render_template(
         template, page=page, this=iri, extra=extra,
         sparql_urls=[sparql_ui_url(q) for q in queries],

@@ -24,7 +24,7 @@ from flask import (
     render_template,
     request,
 )
-from flask_wtf.csrf import CSRFError, validate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.exceptions import ServiceUnavailable, UnsupportedMediaType
 from wtforms import ValidationError
 
@@ -76,6 +76,7 @@ def init_app(app: Flask) -> None:
         raise ValueError("VALIDATE_TIMEOUT must be a positive number of seconds, not "
                          f"{app.config['VALIDATE_TIMEOUT']!r}")
     app.extensions[EXTENSION] = _Service()
+    app.context_processor(lambda: {"csrf_token": generate_csrf})  # the form's token
     app.register_blueprint(bp)
 
 

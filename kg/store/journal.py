@@ -105,6 +105,11 @@ class JournalledStore(OxigraphStore):
                 raise
             self._offset = start + len(line)
 
+    def revision(self) -> int:
+        """Where the journal ends: it grows with every acknowledged write, so a copy made at
+        one revision is current while the revision is the same (pages keep what they show)."""
+        return self._offset
+
     def _sync(self) -> None:
         if self.sync:
             os.fsync(self._file.fileno())
@@ -142,6 +147,11 @@ class JournalFollower:
         self.journal = Path(journal)
         self._offset = 0
 
+    @property
+    def offset(self) -> int:
+        """The byte offset after the last line applied."""
+        return self._offset
+
     def catch_up(self, store: OxigraphStore) -> int:
         """Apply the new complete lines; returns how many. A missing journal is an empty one."""
         try:
@@ -166,6 +176,13 @@ class FollowingStore(OxigraphStore):
         with self._lock:
             self._follower.catch_up(self)
         return super().query(sparql, **options)  # type: ignore[arg-type]
+
+    def revision(self) -> int:
+        """Where the journal ends once the writer's new lines are read (see
+        JournalledStore.revision): the other process's writes count too."""
+        with self._lock:
+            self._follower.catch_up(self)
+            return self._follower.offset
 
     def update(self, sparql_update: str) -> None:
         raise StoreError(f"another process writes the community journal "
