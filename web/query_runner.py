@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.local import LocalProxy
 
+from kg.formats import RdfSyntax, ResultsSyntax
 from kg.query_workers import Answer, QueryRequest, StoreSource, WorkerPool, answer
 from kg.store import QueryTimeout, Store
 
@@ -34,14 +35,19 @@ class QueryRunner:
             WorkerPool(lambda: StoreSource.of(store, journal), max_concurrent)
 
     def run(self, sparql: str, default_graph_uris: Sequence[str] = (),
-            named_graph_uris: Sequence[str] = (), base_iri: str | None = None) -> Answer:
-        """Raises ServiceUnavailable when every slot stays taken, QueryTimeout at the limit."""
+            named_graph_uris: Sequence[str] = (), base_iri: str | None = None,
+            syntax: RdfSyntax | ResultsSyntax | None = None) -> Answer:
+        """Raises ServiceUnavailable when every slot stays taken, QueryTimeout at the limit.
+
+        With a `syntax`, the answer may come back already written in it (`Answer.data`, by the
+        embedded engine's own serialisers); else, and for other engines, as `Answer.result`.
+        """
         if not self._slots.acquire(timeout=self.queue_wait):
             raise ServiceUnavailable(
                 f"{self.max_concurrent} queries are already running, the most this endpoint "
                 f"runs at once; try again shortly.", retry_after=max(1, round(self.queue_wait)))
         request = QueryRequest(sparql, tuple(default_graph_uris), tuple(named_graph_uris),
-                               self.max_rows, base_iri)
+                               self.max_rows, base_iri, syntax.name if syntax else None)
         try:
             if self._pool is None:
                 return answer(self.store, request, timeout=self.timeout)

@@ -159,6 +159,20 @@ class OxigraphStore(Store):
         max_rows: int | None = None,
     ) -> QueryResult:
         # pyoxigraph has no query time limit, so `timeout` is not honoured (stops_queries).
+        answer = self.evaluate(sparql, default_graph_uris=default_graph_uris,
+                               named_graph_uris=named_graph_uris, base_iri=base_iri)
+        return _to_result(answer, self.namespaces.PREFIXES, max_rows)
+
+    def evaluate(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples:
+        """The engine's own lazy answer, for callers that write it with the engine's own
+        serialisers (kg.engine_answers) instead of converting it to rdflib terms."""
         options: dict[str, object] = {}
         if base_iri:
             options["base_iri"] = base_iri
@@ -169,12 +183,11 @@ class OxigraphStore(Store):
         if named_graph_uris:
             options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
         try:
-            answer = self._store.query(sparql, **options)
+            return self._store.query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
-        return _to_result(answer, self.namespaces.PREFIXES, max_rows)
 
     def _default_dataset(self) -> dict[str, object]:
         """The default graph when a query names none: the union of the curated graphs (the
