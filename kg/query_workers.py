@@ -16,6 +16,7 @@ import io
 import multiprocessing
 import os
 import queue
+import select
 import signal
 import threading
 from collections.abc import Callable
@@ -141,12 +142,15 @@ class Worker:
         self.process.start()
         child.close()
         self.prefixes = namespaces(source.base).PREFIXES
+        # One poll object for the worker's life: Connection.poll builds a selector per call.
+        self._reply = select.poll()
+        self._reply.register(self._conn.fileno(), select.POLLIN)
 
     def run(self, request: QueryRequest, timeout: float) -> Answer:
         """Raises QueryTimeout at the limit; the caller must then stop this worker."""
         try:
             self._conn.send(request)
-            if not self._conn.poll(timeout):
+            if not self._reply.poll(timeout * 1000):
                 raise QueryTimeout(f"the query ran past the {timeout:g} s limit")
             reply = self._conn.recv()
         except (EOFError, OSError) as exc:
