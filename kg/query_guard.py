@@ -43,6 +43,7 @@ class QueryFacts:
     from_graphs: tuple[str, ...]
     from_named_graphs: tuple[str, ...]
     has_service: bool
+    has_graph_pattern: bool = False  # a GRAPH pattern anywhere (subqueries, EXISTS too)
 
 
 # A graph name no store holds: a graph the query names that the store lacks is swapped for it,
@@ -68,6 +69,17 @@ class CheckedQuery:
     @property
     def form(self) -> str:
         return self.facts.form
+
+    def can_read(self, graph: str) -> bool:
+        """Whether the query may see `graph`: named in its dataset, or reachable by a GRAPH
+        pattern when the dataset leaves the named graphs open (every graph the store holds).
+        The default graph a query names none for is the union of the curated graphs, which
+        holds no graph APART (kg.namespaces), so it answers False there for those. A graph
+        named but not held yet (read as empty) counts: a write may create it."""
+        if graph in self.default_graph_uris or graph in self.named_graph_uris \
+                or graph in self.unheld:
+            return True
+        return not self.named_graph_uris and self.facts.has_graph_pattern
 
 
 def check_query(
@@ -144,11 +156,12 @@ def query_facts(text: str, base_iri: str | None = None) -> QueryFacts:
                     iris.append(str(resolved.absolutize(clause[key])))
     except Exception as exc:  # rdflib raises bare Exception for an unknown prefix
         raise QuerySyntaxError(f"error in the dataset clause: {exc}") from None
+    patterns = {node.name for node in _nodes(query)}
     return QueryFacts(form=query.name.removesuffix("Query").upper(),
                       from_graphs=tuple(graphs["default"]),
                       from_named_graphs=tuple(graphs["named"]),
-                      has_service=any(node.name == "ServiceGraphPattern"
-                                      for node in _nodes(query)))
+                      has_service="ServiceGraphPattern" in patterns,
+                      has_graph_pattern="GraphGraphPattern" in patterns)
 
 
 def _is_update(text: str) -> bool:

@@ -112,6 +112,7 @@ class Answer:
     result: QueryResult | None
     truncated: bool
     data: bytes | None = None
+    cached: bool = False  # answered from the runner's kept answers, not by the engine
 
 
 def answer(store: Store, request: QueryRequest, timeout: float | None = None) -> Answer:

@@ -59,3 +59,50 @@ def test_a_406_is_decided_before_the_query_runs(embedded_client) -> None:
                                    headers={"Accept": "text/csv"})
     assert response.status_code == 406
     assert "text/turtle" in response.get_data(as_text=True)
+
+
+# -- answers kept (KG_ANSWER_CACHE_BYTES)
+
+COMMUNITY_QUERY = "SELECT * WHERE { GRAPH ?g { ?s a <https://schema.org/LikeAction> } }"
+
+
+def _ask(client, query: str, accept: str = "application/sparql-results+json"):
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200
+    return response
+
+
+def test_a_query_asked_again_is_answered_from_memory(embedded_client) -> None:
+    query = SELECT + "\n# asked twice"
+    first, again = _ask(embedded_client, query), _ask(embedded_client, query)
+    assert "X-Answer-Cache" not in first.headers
+    assert again.headers["X-Answer-Cache"] == "hit"
+    assert again.data == first.data
+    assert "X-Answer-Cache" in again.headers["Access-Control-Expose-Headers"]
+    # Another format is another answer: run once, then kept too.
+    csv_first = _ask(embedded_client, query, "text/csv")
+    assert "X-Answer-Cache" not in csv_first.headers and csv_first.data != first.data
+    assert _ask(embedded_client, query, "text/csv").headers["X-Answer-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("query", [
+    COMMUNITY_QUERY,
+    "SELECT * FROM <https://w3id.org/remedy-kg/graph/community> WHERE { ?s ?p ?o }",
+    "ASK { FILTER EXISTS { GRAPH <https://w3id.org/remedy-kg/graph/community> { ?s ?p ?o } } }",
+])
+def test_queries_that_can_read_the_community_graph_always_run(embedded_client,
+                                                              query: str) -> None:
+    for _ in range(2):
+        assert "X-Answer-Cache" not in _ask(embedded_client, query).headers
+
+
+def test_no_answers_kept_when_the_cache_is_off(embedded_store) -> None:
+    from tests.conftest import make_app
+
+    app = make_app(embedded_store, ANSWER_CACHE_BYTES=0)
+    try:
+        client = app.test_client()
+        for _ in range(2):
+            assert "X-Answer-Cache" not in _ask(client, "ASK {}").headers
+    finally:
+        app.extensions["kg_query_runner"].close()

@@ -37,6 +37,7 @@ GRAPH_FORMS = frozenset({"CONSTRUCT", "DESCRIBE"})
 RESULTS_OFFERS = tuple(results_offers())
 GRAPH_OFFERS = tuple(rdf_offers())
 TRUNCATED_HEADER = "X-Result-Truncated"
+CACHE_HEADER = "X-Answer-Cache"
 ROW_LIMIT_HEADER = "X-Result-Row-Limit"
 
 
@@ -47,7 +48,7 @@ def cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
     response.headers["Access-Control-Expose-Headers"] = \
-        f"{TRUNCATED_HEADER}, {ROW_LIMIT_HEADER}, Retry-After"
+        f"{TRUNCATED_HEADER}, {ROW_LIMIT_HEADER}, {CACHE_HEADER}, Retry-After"
     return response
 
 
@@ -67,8 +68,11 @@ def endpoint() -> Response | str:
                    params=params)
     assert offer.syntax is not None
     answer = runner.run(query, checked.default_graph_uris, checked.named_graph_uris,
-                        base_iri=base, syntax=offer.syntax)
+                        base_iri=base, syntax=offer.syntax,
+                        cacheable=not checked.can_read(store.namespaces.graphs.COMMUNITY))
     response = respond(_body(answer, offer), offer)
+    if answer.cached:
+        response.headers[CACHE_HEADER] = "hit"
     response.headers[ROW_LIMIT_HEADER] = str(runner.max_rows)
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
