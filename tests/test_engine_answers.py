@@ -149,3 +149,24 @@ def test_the_embedded_store_hands_out_the_engines_answer() -> None:
     answer = store.evaluate(SELECT)
     assert isinstance(answer, ox.QuerySolutions)
     assert len(list(answer)) == 5  # the union of the named graphs, as `query` reads it
+
+
+def test_the_default_graph_follows_writes() -> None:
+    """The store keeps its list of default graphs between queries; every write forgets it."""
+    store = OxigraphStore(None)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def triples() -> int:
+        return int(next(iter(store.evaluate(count)))["n"].value)
+
+    store.update(f"INSERT DATA {{ GRAPH <{EX}g1> {{ <{EX}a> <{EX}p> 1 }} }}")
+    assert triples() == 1
+    store.update(f"INSERT DATA {{ GRAPH <{EX}g2> {{ <{EX}a> <{EX}p> 2 }} }}")
+    assert triples() == 2  # a new graph joins the default graph at once
+    community = store.namespaces.graphs.COMMUNITY
+    store.update(f"INSERT DATA {{ GRAPH <{community}> {{ <{EX}a> <{EX}p> 3 }} }}")
+    assert triples() == 2  # a graph APART is never merged in, listed or not
+    store.update(f"INSERT DATA {{ GRAPH <{EX}g3> {{ <{EX}a> <{EX}p> 4 }} }}")
+    assert triples() == 3
+    store.bulk_load(f"<{EX}b> <{EX}p> \"5\" <{EX}g4> .\n".encode(), RDF_FORMATS["nquads"])
+    assert triples() == 4

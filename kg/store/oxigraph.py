@@ -96,6 +96,7 @@ class OxigraphStore(Store):
         written = sum(source.triples for source in graphs.values())
         if self.path and not self.read_only and written * SMALL_BESIDE >= len(self._store):
             self._replace_by_swap(graphs)
+            self._dataset = None  # and again after: a query meanwhile may have listed graphs
             return
         # Load into staging graphs first; one update then moves them all, and oxigraph
         # applies an update in a single transaction, so readers never see a half-built store.
@@ -109,6 +110,7 @@ class OxigraphStore(Store):
             for name in graphs
         )
         self._store.update(moves)
+        self._dataset = None
         if self.path:
             self._store.flush()
 
