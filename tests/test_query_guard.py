@@ -192,7 +192,11 @@ COMMUNITY = "https://w3id.org/remedy-kg/graph/community"
     ("SELECT * WHERE { ?s ?p ?o }", False),
     ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", True),
     ("SELECT * WHERE { { SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } } }", True),
-    ("ASK { FILTER NOT EXISTS { GRAPH <urn:x:y> { ?s ?p ?o } } }", True),
+    (f"ASK {{ FILTER NOT EXISTS {{ GRAPH <{COMMUNITY}> {{ ?s ?p ?o }} }} }}", True),
+    ("PREFIX g: <https://w3id.org/remedy-kg/graph/> ASK { GRAPH g:community { ?s ?p ?o } }",
+     True),
+    # A GRAPH pattern naming another graph cannot reach it.
+    ("SELECT * WHERE { GRAPH <https://w3id.org/remedy-kg/graph/data> { ?s ?p ?o } }", False),
     (f"SELECT * FROM <{COMMUNITY}> WHERE {{ ?s ?p ?o }}", True),
     (f"SELECT * FROM NAMED <{COMMUNITY}> WHERE {{ ?s ?p ?o }}", True),
     # Named graphs closed by FROM: a GRAPH pattern sees only those named.

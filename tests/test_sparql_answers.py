@@ -89,6 +89,7 @@ def test_a_query_asked_again_is_answered_from_memory(embedded_client) -> None:
     COMMUNITY_QUERY,
     "SELECT * FROM <https://w3id.org/remedy-kg/graph/community> WHERE { ?s ?p ?o }",
     "ASK { FILTER EXISTS { GRAPH <https://w3id.org/remedy-kg/graph/community> { ?s ?p ?o } } }",
+    "BASE <https://w3id.org/remedy-kg/> ASK { GRAPH <graph/community> { ?s ?p ?o } }",
 ])
 def test_queries_that_can_read_the_community_graph_always_run(embedded_client,
                                                               query: str) -> None:
