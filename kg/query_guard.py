@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pyparsing import ParseBaseException, ParseResults
+from rdflib import Variable
 from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Prologue
 
 from kg.store import QuerySyntaxError
 
@@ -43,6 +45,9 @@ class QueryFacts:
     from_graphs: tuple[str, ...]
     from_named_graphs: tuple[str, ...]
     has_service: bool
+    # What each GRAPH pattern names, anywhere (subqueries, EXISTS too): an IRI, or None for
+    # a variable (any named graph of the dataset).
+    graph_terms: tuple[str | None, ...] = ()
 
 
 # A graph name no store holds: a graph the query names that the store lacks is swapped for it,
@@ -68,6 +73,20 @@ class CheckedQuery:
     @property
     def form(self) -> str:
         return self.facts.form
+
+    def can_read(self, graph: str) -> bool:
+        """Whether the query may see `graph`: named in its dataset, or reachable by a GRAPH
+        pattern (a variable, or that graph's IRI) when the dataset leaves the named graphs open
+        (every graph the store holds). The default graph a query names none for is the union
+        of the curated graphs, which holds no graph APART (kg.namespaces), so it answers False
+        there for those. A graph named but not held yet (read as empty) counts: a write may
+        create it."""
+        if graph in self.default_graph_uris or graph in self.named_graph_uris \
+                or graph in self.unheld:
+            return True
+        if self.named_graph_uris:
+            return False
+        return any(term is None or term == graph for term in self.facts.graph_terms)
 
 
 def check_query(
@@ -144,11 +163,22 @@ def query_facts(text: str, base_iri: str | None = None) -> QueryFacts:
                     iris.append(str(resolved.absolutize(clause[key])))
     except Exception as exc:  # rdflib raises bare Exception for an unknown prefix
         raise QuerySyntaxError(f"error in the dataset clause: {exc}") from None
+    nodes = list(_nodes(query))
+    try:
+        graph_terms = tuple(_graph_term(node, resolved) for node in nodes
+                            if node.name == "GraphGraphPattern")
+    except Exception as exc:  # as above: an unknown prefix in GRAPH pfx:name
+        raise QuerySyntaxError(f"error in a GRAPH pattern: {exc}") from None
     return QueryFacts(form=query.name.removesuffix("Query").upper(),
                       from_graphs=tuple(graphs["default"]),
                       from_named_graphs=tuple(graphs["named"]),
-                      has_service=any(node.name == "ServiceGraphPattern"
-                                      for node in _nodes(query)))
+                      has_service=any(node.name == "ServiceGraphPattern" for node in nodes),
+                      graph_terms=graph_terms)
+
+
+def _graph_term(node: CompValue, resolved: Prologue) -> str | None:
+    term = dict.get(node, "term")
+    return None if isinstance(term, Variable) else str(resolved.absolutize(term))
 
 
 def _is_update(text: str) -> bool:

@@ -4,15 +4,19 @@ pyoxigraph has no query time limit and cannot be interrupted inside a blocking a
 query that must stop at its limit runs in a child process, which is killed at the limit and
 replaced. Children are forked from a clean fork server, never from the app (which may hold
 RocksDB handles and server threads), and open the store themselves: read-only from its folder,
-or from an N-Quads copy when the store lives in memory. Results come back serialized, as
-SPARQL JSON or N-Triples.
+or from an N-Quads copy when the store lives in memory. A request that names the format the
+client negotiated comes back in it, written by the engine's own serialisers (kg.engine_answers),
+to be sent on unchanged; any other comes back as SPARQL JSON or N-Triples, to be read into a
+QueryResult.
 """
 
 from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import queue
+import select
 import signal
 import threading
 from collections.abc import Callable
@@ -24,7 +28,8 @@ from multiprocessing.context import ForkServerContext
 from rdflib import Graph, Variable
 from rdflib.query import Result
 
-from kg.formats import RDF_FORMATS, RESULTS_FORMATS
+from kg import engine_answers
+from kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfSyntax, ResultsSyntax
 from kg.namespaces import CANONICAL_BASE, namespaces
 from kg.results import QueryResult, capped
 from kg.store import OxigraphStore, QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
@@ -85,18 +90,41 @@ class QueryRequest:
     named_graph_uris: tuple[str, ...] = ()
     max_rows: int = 10_000
     base_iri: str | None = None
+    # The name of the format the answer is wanted in (kg.formats): when the engine writes it,
+    # the answer comes back as those bytes instead of a QueryResult.
+    syntax: str | None = None
+
+    @property
+    def wanted(self) -> RdfSyntax | ResultsSyntax | None:
+        if self.syntax is None:
+            return None
+        return RESULTS_FORMATS.get(self.syntax) or RDF_FORMATS[self.syntax]
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A query's result, cut to the row cap; `truncated` says whether rows were left out."""
+    """A query's answer, cut to the row cap; `truncated` says whether rows were left out.
 
-    result: QueryResult
+    `data` is the answer already written in the format the request named, when the engine
+    wrote it; otherwise `result` holds it, to be written by the caller.
+    """
+
+    result: QueryResult | None
     truncated: bool
+    data: bytes | None = None
+    cached: bool = False  # answered from the runner's kept answers, not by the engine
 
 
 def answer(store: Store, request: QueryRequest, timeout: float | None = None) -> Answer:
     """Run a request on a store in this process (the workers, and engines that stop queries)."""
+    wanted = request.wanted
+    if isinstance(store, OxigraphStore) and wanted is not None \
+            and engine_answers.can_write(wanted):
+        raw = store.evaluate(request.sparql, default_graph_uris=request.default_graph_uris,
+                             named_graph_uris=request.named_graph_uris,
+                             base_iri=request.base_iri)
+        written = engine_answers.write(raw, wanted, request.max_rows, store.namespaces.PREFIXES)
+        return Answer(None, written.truncated, written.data)
     # One row past the cap tells `capped` that rows were left out.
     result = store.query(request.sparql, default_graph_uris=request.default_graph_uris,
                          named_graph_uris=request.named_graph_uris, timeout=timeout,
@@ -115,12 +143,15 @@ class Worker:
         self.process.start()
         child.close()
         self.prefixes = namespaces(source.base).PREFIXES
+        # One poll object for the worker's life: Connection.poll builds a selector per call.
+        self._reply = select.poll()
+        self._reply.register(self._conn.fileno(), select.POLLIN)
 
     def run(self, request: QueryRequest, timeout: float) -> Answer:
         """Raises QueryTimeout at the limit; the caller must then stop this worker."""
         try:
             self._conn.send(request)
-            if not self._conn.poll(timeout):
+            if not self._reply.poll(timeout * 1000):
                 raise QueryTimeout(f"the query ran past the {timeout:g} s limit")
             reply = self._conn.recv()
         except (EOFError, OSError) as exc:
@@ -204,6 +235,7 @@ def _serve(conn: Connection, source: StoreSource) -> None:
     except StoreError as exc:
         store, failure = None, str(exc)
     follower = source.follower()
+    journal_seen: tuple[int, int, int] | None = None
     while True:
         try:
             request: QueryRequest = conn.recv()
@@ -214,8 +246,12 @@ def _serve(conn: Connection, source: StoreSource) -> None:
             continue
         try:
             if follower is not None:
-                # Every write acknowledged before this query was asked is in the journal.
-                follower.catch_up(store)  # type: ignore[arg-type]
+                # Every write acknowledged before this query was asked is in the journal; a
+                # stat tells whether it grew, for less than opening and reading it per query.
+                now = _journal_state(follower.journal)
+                if now != journal_seen:
+                    follower.catch_up(store)  # type: ignore[arg-type]
+                    journal_seen = now
             conn.send(_encode(answer(store, request)))
         except QuerySyntaxError as exc:
             conn.send(("syntax", str(exc)))
@@ -223,8 +259,20 @@ def _serve(conn: Connection, source: StoreSource) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
+def _journal_state(path: os.PathLike[str] | str) -> tuple[int, int, int]:
+    """Size, change time and inode: any append (or a replaced file) changes one of them."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return (-1, 0, 0)
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
 def _encode(done: Answer) -> tuple[str, str, bytes, bool]:
+    if done.data is not None:
+        return "written", "", done.data, done.truncated
     result = done.result
+    assert result is not None
     if result.is_graph:
         assert result.graph is not None
         data = result.graph.serialize(format="nt11", encoding="utf-8")
@@ -240,6 +288,8 @@ def _decode(reply: tuple, prefixes: dict[str, str]) -> Answer:
     if kind == "error":
         raise StoreError(reply[1])
     _, form, data, truncated = reply
+    if kind == "written":
+        return Answer(None, truncated, data)
     if form in ("CONSTRUCT", "DESCRIBE"):
         graph = Graph()
         for prefix, ns in prefixes.items():

@@ -182,3 +182,48 @@ def test_threads_checking_at_once_on_a_fresh_grammar_all_get_answers() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, cwd=Path(__file__).parent.parent)
     assert done.stdout.strip() == "['QueryRefused']", done.stdout + done.stderr[-2000:]
+
+
+COMMUNITY = "https://w3id.org/remedy-kg/graph/community"
+
+
+@pytest.mark.parametrize("query, reads", [
+    ("ASK {}", False),
+    ("SELECT * WHERE { ?s ?p ?o }", False),
+    ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", True),
+    ("SELECT * WHERE { { SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } } }", True),
+    (f"ASK {{ FILTER NOT EXISTS {{ GRAPH <{COMMUNITY}> {{ ?s ?p ?o }} }} }}", True),
+    ("PREFIX g: <https://w3id.org/remedy-kg/graph/> ASK { GRAPH g:community { ?s ?p ?o } }",
+     True),
+    # A GRAPH pattern naming another graph cannot reach it.
+    ("SELECT * WHERE { GRAPH <https://w3id.org/remedy-kg/graph/data> { ?s ?p ?o } }", False),
+    (f"SELECT * FROM <{COMMUNITY}> WHERE {{ ?s ?p ?o }}", True),
+    (f"SELECT * FROM NAMED <{COMMUNITY}> WHERE {{ ?s ?p ?o }}", True),
+    # Named graphs closed by FROM: a GRAPH pattern sees only those named.
+    ("SELECT * FROM <https://w3id.org/remedy-kg/graph/data> WHERE { GRAPH ?g { ?s ?p ?o } }",
+     False),
+    ("SELECT * FROM NAMED <https://w3id.org/remedy-kg/graph/data> "
+     "WHERE { GRAPH ?g { ?s ?p ?o } }", False),
+])
+def test_which_queries_can_read_the_community_graph(query: str, reads: bool) -> None:
+    held = ["https://w3id.org/remedy-kg/graph/data", COMMUNITY]
+    assert check_query(query, lambda: held).can_read(COMMUNITY) is reads
+
+
+def test_protocol_graphs_decide_what_a_graph_pattern_reaches() -> None:
+    held = ["https://w3id.org/remedy-kg/graph/data", COMMUNITY]
+    query = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"
+    data_only = check_query(query, lambda: held,
+                            named_graph_uris=["https://w3id.org/remedy-kg/graph/data"])
+    assert not data_only.can_read(COMMUNITY)
+    # Only a default graph given: the named graphs stay open, so GRAPH ?g reaches them all.
+    default_only = check_query(query, lambda: held,
+                               default_graph_uris=["https://w3id.org/remedy-kg/graph/data"])
+    assert default_only.can_read(COMMUNITY)
+
+
+def test_a_graph_named_before_it_exists_can_be_read_once_written() -> None:
+    checked = check_query(f"SELECT * FROM <{COMMUNITY}> WHERE {{ ?s ?p ?o }}",
+                          lambda: ["https://w3id.org/remedy-kg/graph/data"])
+    assert checked.default_graph_uris == (EMPTY_GRAPH,)  # empty today...
+    assert checked.can_read(COMMUNITY)  # ...but not for good

@@ -12,6 +12,7 @@ from flask_limiter import Limit, Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from web import rate_counts
 from web.errors import error_response
 
 
@@ -32,7 +33,9 @@ def init_app(app: Flask) -> Limiter:
 
     # One limiter per app, so that each app (and each test) counts on its own. Shared scopes
     # count a client's requests across all routes, not per route.
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[
+    # kg-memory: web.rate_counts, counters without memory://'s timer thread per request.
+    limiter = Limiter(get_remote_address, app=app, storage_uri=STORAGE_URI,
+                      strategy="fixed-window", default_limits=[
         Limit(config[name], shared=True, scope=name, exempt_when=exempt)
         for name, exempt in (("RATE_LIMIT", _static_file), ("SPARQL_RATE_LIMIT", _not_a_query))
         if config[name]
@@ -56,6 +59,9 @@ def init_app(app: Flask) -> Limiter:
         return response
 
     return limiter
+
+
+STORAGE_URI = f"{rate_counts.FixedWindowCounts.STORAGE_SCHEME[0]}://"
 
 
 def _static_file() -> bool:

@@ -15,15 +15,18 @@ from flask import Flask, current_app
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.local import LocalProxy
 
+from kg.formats import RdfSyntax, ResultsSyntax
 from kg.query_workers import Answer, QueryRequest, StoreSource, WorkerPool, answer
 from kg.store import QueryTimeout, Store
+from web.page_cache import Kept, PageCache
 
 EXTENSION = "kg_query_runner"
+TRUNCATED = 206  # how a kept answer records that the row cap cut it (never sent as a status)
 
 
 class QueryRunner:
     def __init__(self, store: Store, *, timeout: float, max_rows: int, max_concurrent: int,
-                 queue_wait: float, journal: str | None = None):
+                 queue_wait: float, journal: str | None = None, cache_bytes: int = 0):
         self.store = store
         self.timeout = timeout
         self.max_rows = max_rows
@@ -32,16 +35,42 @@ class QueryRunner:
         self._slots = threading.BoundedSemaphore(max_concurrent)
         self._pool = None if store.stops_queries else \
             WorkerPool(lambda: StoreSource.of(store, journal), max_concurrent)
+        # Answers kept only for the embedded store: its curated graphs do not change under a
+        # running server (a new build is served by a restart), as the page cache assumes.
+        self._answers = PageCache(cache_bytes) if cache_bytes and self._pool else None
 
     def run(self, sparql: str, default_graph_uris: Sequence[str] = (),
-            named_graph_uris: Sequence[str] = (), base_iri: str | None = None) -> Answer:
-        """Raises ServiceUnavailable when every slot stays taken, QueryTimeout at the limit."""
+            named_graph_uris: Sequence[str] = (), base_iri: str | None = None,
+            syntax: RdfSyntax | ResultsSyntax | None = None, cacheable: bool = False) -> Answer:
+        """Raises ServiceUnavailable when every slot stays taken, QueryTimeout at the limit.
+
+        With a `syntax`, the answer may come back already written in it (`Answer.data`, by the
+        embedded engine's own serialisers); else, and for other engines, as `Answer.result`.
+        `cacheable`: the caller knows the query cannot read a graph that changes under the
+        server (the community graph), so a kept answer may stand in for running it.
+        """
+        key = None
+        if cacheable and syntax is not None and self._answers is not None:
+            key = "\x1f".join([sparql, "\x1e".join(default_graph_uris),
+                               "\x1e".join(named_graph_uris), base_iri or "", syntax.name])
+            kept = self._answers.get(key)
+            if kept is not None:
+                return Answer(None, kept.status == TRUNCATED, kept.body, cached=True)
+        done = self._run(sparql, default_graph_uris, named_graph_uris, base_iri, syntax)
+        if key is not None and done.data is not None and self._answers is not None:
+            self._answers.put(key, Kept(done.data, TRUNCATED if done.truncated else 200, (),
+                                        ""))
+        return done
+
+    def _run(self, sparql: str, default_graph_uris: Sequence[str],
+             named_graph_uris: Sequence[str], base_iri: str | None,
+             syntax: RdfSyntax | ResultsSyntax | None) -> Answer:
         if not self._slots.acquire(timeout=self.queue_wait):
             raise ServiceUnavailable(
                 f"{self.max_concurrent} queries are already running, the most this endpoint "
                 f"runs at once; try again shortly.", retry_after=max(1, round(self.queue_wait)))
         request = QueryRequest(sparql, tuple(default_graph_uris), tuple(named_graph_uris),
-                               self.max_rows, base_iri)
+                               self.max_rows, base_iri, syntax.name if syntax else None)
         try:
             if self._pool is None:
                 return answer(self.store, request, timeout=self.timeout)
@@ -69,10 +98,15 @@ def init_app(app: Flask, store: Store, journal: str | None = None) -> None:
     for name in ("MAX_RESULT_ROWS", "MAX_CONCURRENT_QUERIES"):
         if not isinstance(config[name], int) or config[name] < 1:
             raise ValueError(f"{name} must be a positive whole number, not {config[name]!r}")
+    cache_bytes = config["ANSWER_CACHE_BYTES"]
+    if not isinstance(cache_bytes, int) or cache_bytes < 0:
+        raise ValueError(f"ANSWER_CACHE_BYTES must be a whole number of bytes (0 for no "
+                         f"cache), not {config['ANSWER_CACHE_BYTES']!r}")
     runner = QueryRunner(store, timeout=config["QUERY_TIMEOUT"],
                          max_rows=config["MAX_RESULT_ROWS"],
                          max_concurrent=config["MAX_CONCURRENT_QUERIES"],
-                         queue_wait=config["QUERY_QUEUE_WAIT"], journal=journal)
+                         queue_wait=config["QUERY_QUEUE_WAIT"], journal=journal,
+                         cache_bytes=cache_bytes)
     app.extensions[EXTENSION] = runner
     atexit.register(runner.close)
 

@@ -10,12 +10,14 @@ from werkzeug.datastructures import MultiDict
 
 from kg.formats import RdfSyntax, ResultsSyntax
 from kg.query_guard import READ_ONLY, check_query
+from kg.query_workers import Answer
 from web import descriptions, limits
 from web.entities import serialize
 from web.examples import examples as ui_examples
 from web.negotiation import (
     FORM_CONTENT_TYPE,
     HTML_OFFER,
+    Offer,
     accepted,
     choose,
     rdf_offers,
@@ -30,7 +32,12 @@ bp = Blueprint("sparql", __name__)
 
 QUERY_CONTENT_TYPE = "application/sparql-query"
 UPDATE_CONTENT_TYPE = "application/sparql-update"
+GRAPH_FORMS = frozenset({"CONSTRUCT", "DESCRIBE"})
+# Built once: negotiation runs on every query, and the offers never change.
+RESULTS_OFFERS = tuple(results_offers())
+GRAPH_OFFERS = tuple(rdf_offers())
 TRUNCATED_HEADER = "X-Result-Truncated"
+CACHE_HEADER = "X-Answer-Cache"
 ROW_LIMIT_HEADER = "X-Result-Row-Limit"
 
 
@@ -41,7 +48,7 @@ def cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
     response.headers["Access-Control-Expose-Headers"] = \
-        f"{TRUNCATED_HEADER}, {ROW_LIMIT_HEADER}, Retry-After"
+        f"{TRUNCATED_HEADER}, {ROW_LIMIT_HEADER}, {CACHE_HEADER}, Retry-After"
     return response
 
 
@@ -55,21 +62,35 @@ def endpoint() -> Response | str:
     base = current_app.config["BASE_IRI"]
     checked = check_query(query, store.graph_names, params.getlist("default-graph-uri"),
                           params.getlist("named-graph-uri"), base_iri=base)
+    # The form is known from the parse, so the format is chosen before the query runs: the
+    # engine then writes the answer in it, once, and a 406 costs no query.
+    offer = choose(GRAPH_OFFERS if checked.form in GRAPH_FORMS else RESULTS_OFFERS,
+                   params=params)
+    assert offer.syntax is not None
     answer = runner.run(query, checked.default_graph_uris, checked.named_graph_uris,
-                        base_iri=base)
-    result = answer.result
-    offer = choose(rdf_offers() if result.is_graph else results_offers(), params=params)
-    if result.is_graph:
-        assert isinstance(offer.syntax, RdfSyntax)
-        body = serialize(result.graph, offer.syntax)
-    else:
-        assert isinstance(offer.syntax, ResultsSyntax)
-        body = result.serialize(offer.syntax)
-    response = respond(body, offer)
+                        base_iri=base, syntax=offer.syntax,
+                        cacheable=not checked.can_read(store.namespaces.graphs.COMMUNITY))
+    response = respond(_body(answer, offer), offer)
+    if answer.cached:
+        response.headers[CACHE_HEADER] = "hit"
     response.headers[ROW_LIMIT_HEADER] = str(runner.max_rows)
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
     return response
+
+
+def _body(answer: Answer, offer: Offer) -> bytes:
+    """The answer's bytes: as the engine wrote them, or written here from its QueryResult
+    (remote engines, and JSON-LD graphs, which we compact with our prefixes)."""
+    if answer.data is not None:
+        return answer.data
+    result = answer.result
+    assert result is not None
+    if result.is_graph:
+        assert isinstance(offer.syntax, RdfSyntax) and result.graph is not None
+        return serialize(result.graph, offer.syntax)
+    assert isinstance(offer.syntax, ResultsSyntax)
+    return result.serialize(offer.syntax)
 
 
 def _protocol_request() -> tuple[str | None, MultiDict[str, str]]:
@@ -123,7 +144,9 @@ def _prefers_html(params: MultiDict[str, str]) -> bool:
     """A browser following a permalink: open the query in the UI instead of running it."""
     if params.get("format"):
         return False
-    offers = ["text/html", *(o.media_type for o in results_offers())]
+    if "text/html" not in request.headers.get("Accept", "").lower():
+        return False  # the common case, decided without parsing the header
+    offers = ["text/html", *(o.media_type for o in RESULTS_OFFERS)]
     accept = accepted()
     # Only an explicit text/html counts: SPARQL clients that send */* want results.
     explicit = any(value == "text/html" for value, _ in accept)

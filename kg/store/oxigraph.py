@@ -73,6 +73,7 @@ class OxigraphStore(Store):
     def __init__(self, path: str | Path | None, *, read_only: bool = False):
         self.path = Path(path) if path else None
         self.read_only = read_only
+        self._dataset: dict[str, object] | None = None  # _default_dataset, until a write
         try:
             if self.path and read_only:
                 # Readers do not take the writer's lock, so queries run beside a server.
@@ -91,9 +92,11 @@ class OxigraphStore(Store):
     def replace_graphs_from(self, graphs: Mapping[str, GraphSource]) -> None:
         """Replace each named graph with what its source writes, all at once: the build hands
         over the graphs of its staging store this way, with no rdflib graph in between."""
+        self._dataset = None
         written = sum(source.triples for source in graphs.values())
         if self.path and not self.read_only and written * SMALL_BESIDE >= len(self._store):
             self._replace_by_swap(graphs)
+            self._dataset = None  # and again after: a query meanwhile may have listed graphs
             return
         # Load into staging graphs first; one update then moves them all, and oxigraph
         # applies an update in a single transaction, so readers never see a half-built store.
@@ -107,6 +110,7 @@ class OxigraphStore(Store):
             for name in graphs
         )
         self._store.update(moves)
+        self._dataset = None
         if self.path:
             self._store.flush()
 
@@ -159,6 +163,20 @@ class OxigraphStore(Store):
         max_rows: int | None = None,
     ) -> QueryResult:
         # pyoxigraph has no query time limit, so `timeout` is not honoured (stops_queries).
+        answer = self.evaluate(sparql, default_graph_uris=default_graph_uris,
+                               named_graph_uris=named_graph_uris, base_iri=base_iri)
+        return _to_result(answer, self.namespaces.PREFIXES, max_rows)
+
+    def evaluate(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples:
+        """The engine's own lazy answer, for callers that write it with the engine's own
+        serialisers (kg.engine_answers) instead of converting it to rdflib terms."""
         options: dict[str, object] = {}
         if base_iri:
             options["base_iri"] = base_iri
@@ -169,24 +187,30 @@ class OxigraphStore(Store):
         if named_graph_uris:
             options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
         try:
-            answer = self._store.query(sparql, **options)
+            return self._store.query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
-        return _to_result(answer, self.namespaces.PREFIXES, max_rows)
 
     def _default_dataset(self) -> dict[str, object]:
         """The default graph when a query names none: the union of the curated graphs (the
-        graphs APART are asked for by name, never merged in)."""
-        apart = {ox.NamedNode(name) for name in self.namespaces.graphs.APART}
-        if any(self._store.contains_named_graph(g) for g in apart):
-            return {"default_graph": [g for g in self._store.named_graphs() if g not in apart]}
-        return {"use_default_graph_as_union": True}
+        graphs APART are asked for by name, never merged in). Listing the graphs took a
+        third of an `ASK {}`; it is kept until this store writes (every write goes through
+        `update`, `bulk_load` or `replace_graphs_from`, which forget it)."""
+        if self._dataset is None:
+            apart = {ox.NamedNode(name) for name in self.namespaces.graphs.APART}
+            if any(self._store.contains_named_graph(g) for g in apart):
+                self._dataset = {"default_graph": [g for g in self._store.named_graphs()
+                                                   if g not in apart]}
+            else:
+                self._dataset = {"use_default_graph_as_union": True}
+        return self._dataset
 
     def update(self, sparql_update: str) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.path} was opened read-only")
+        self._dataset = None
         try:
             self._store.update(sparql_update)  # one transaction: all of it or nothing
         except SyntaxError as exc:
@@ -196,6 +220,7 @@ class OxigraphStore(Store):
 
     def bulk_load(self, data: bytes, syntax: RdfSyntax) -> None:
         """Add a dump as it is, graphs and all, unvalidated: for copies of a built store."""
+        self._dataset = None
         self._store.bulk_load(data, format=syntax.oxigraph)
 
     def dump(self, out: BinaryIO, syntax: RdfSyntax, graph: str | None = None) -> None:
