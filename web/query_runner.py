@@ -18,10 +18,9 @@ from werkzeug.local import LocalProxy
 from kg.formats import RdfSyntax, ResultsSyntax
 from kg.query_workers import Answer, QueryRequest, StoreSource, WorkerPool, answer
 from kg.store import QueryTimeout, Store
-from web.page_cache import Kept, PageCache
+from web.page_cache import BoundedLRU
 
 EXTENSION = "kg_query_runner"
-TRUNCATED = 206  # how a kept answer records that the row cap cut it (never sent as a status)
 
 
 class QueryRunner:
@@ -37,7 +36,9 @@ class QueryRunner:
             WorkerPool(lambda: StoreSource.of(store, journal), max_concurrent)
         # Answers kept only for the embedded store: its curated graphs do not change under a
         # running server (a new build is served by a restart), as the page cache assumes.
-        self._answers = PageCache(cache_bytes) if cache_bytes and self._pool else None
+        # Kept: the answer's bytes and whether it was cut at the row cap.
+        self._answers = BoundedLRU[tuple[bytes, bool]](cache_bytes) \
+            if cache_bytes and self._pool else None
 
     def run(self, sparql: str, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = (), base_iri: str | None = None,
@@ -55,11 +56,10 @@ class QueryRunner:
                                "\x1e".join(named_graph_uris), base_iri or "", syntax.name])
             kept = self._answers.get(key)
             if kept is not None:
-                return Answer(None, kept.status == TRUNCATED, kept.body, cached=True)
+                return Answer(None, kept[1], kept[0], cached=True)
         done = self._run(sparql, default_graph_uris, named_graph_uris, base_iri, syntax)
         if key is not None and done.data is not None and self._answers is not None:
-            self._answers.put(key, Kept(done.data, TRUNCATED if done.truncated else 200, (),
-                                        ""))
+            self._answers.put(key, (done.data, done.truncated), len(done.data))
         return done
 
     def _run(self, sparql: str, default_graph_uris: Sequence[str],
