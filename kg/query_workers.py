@@ -16,6 +16,7 @@ import io
 import multiprocessing
 import os
 import queue
+import resource
 import select
 import signal
 import threading
@@ -41,6 +42,10 @@ KILL_WAIT = 5.0  # seconds for the system to reap a killed worker
 
 class WorkerLost(StoreError):
     """The worker process ended before it answered (killed, or crashed by the query)."""
+
+
+class QueryTooLarge(WorkerLost):
+    """The query needed more memory than a worker may take, and its worker was stopped."""
 
 
 @dataclass(frozen=True)
@@ -135,10 +140,11 @@ def answer(store: Store, request: QueryRequest, timeout: float | None = None) ->
 class Worker:
     """One child process with a store of its own, answering one request at a time."""
 
-    def __init__(self, source: StoreSource):
+    def __init__(self, source: StoreSource, memory_bytes: int | None = None):
         context = worker_context()
         self._conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, source),
+        self.memory_bytes = memory_bytes
+        self.process = context.Process(target=_serve, args=(child, source, memory_bytes),
                                        name="kg-query-worker", daemon=True)
         self.process.start()
         child.close()
@@ -155,9 +161,21 @@ class Worker:
                 raise QueryTimeout(f"the query ran past the {timeout:g} s limit")
             reply = self._conn.recv()
         except (EOFError, OSError) as exc:
+            self.process.join(KILL_WAIT)
+            if self.process.exitcode == -signal.SIGABRT and self.memory_bytes:
+                # The engine aborts when an allocation fails under the worker's memory cap.
+                raise self._too_large() from None
             raise WorkerLost(f"the query process ended before answering ({exc!r}); "
                              "it has been replaced") from None
+        if reply[0] == "memory":
+            raise self._too_large()
         return _decode(reply, self.prefixes)
+
+    def _too_large(self) -> QueryTooLarge:
+        return QueryTooLarge(
+            f"The query needed more than {self.memory_bytes // 2**20} MB, the most memory a "
+            "query may use here, and was stopped. Narrow it (more specific patterns, fewer "
+            "VALUES, a LIMIT without ORDER BY) or download the dataset and query it locally.")
 
     def stop(self) -> None:
         self.process.kill()
@@ -171,8 +189,10 @@ class WorkerPool:
     Callers must not ask for more than `size` queries at once (the web layer caps them).
     """
 
-    def __init__(self, source: Callable[[], StoreSource], size: int):
+    def __init__(self, source: Callable[[], StoreSource], size: int,
+                 memory_bytes: int | None = None):
         self._make_source = source
+        self._memory_bytes = memory_bytes
         self._source: StoreSource | None = None
         self._lock = threading.Lock()
         self._idle: queue.SimpleQueue[Worker | None] = queue.SimpleQueue()
@@ -207,7 +227,7 @@ class WorkerPool:
         with self._lock:
             if self._source is None:
                 self._source = self._make_source()
-            worker = Worker(self._source)
+            worker = Worker(self._source, self._memory_bytes)
             self._workers.append(worker)
             return worker
 
@@ -226,7 +246,7 @@ def worker_context() -> ForkServerContext:
     return context  # type: ignore[return-value]
 
 
-def _serve(conn: Connection, source: StoreSource) -> None:
+def _serve(conn: Connection, source: StoreSource, memory_bytes: int | None = None) -> None:
     """The worker's loop: it ends when the app closes its end of the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     try:
@@ -234,6 +254,11 @@ def _serve(conn: Connection, source: StoreSource) -> None:
         failure = ""
     except StoreError as exc:
         store, failure = None, str(exc)
+    if memory_bytes:
+        # A few kB of query text can make the engine build gigabytes (a cross product of
+        # VALUES, sorted): past the cap an allocation fails, instead of the machine's memory.
+        # The data segment counts heap and anonymous maps, not the store's files.
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
     follower = source.follower()
     journal_seen: tuple[int, int, int] | None = None
     while True:
@@ -255,6 +280,8 @@ def _serve(conn: Connection, source: StoreSource) -> None:
             conn.send(_encode(answer(store, request)))
         except QuerySyntaxError as exc:
             conn.send(("syntax", str(exc)))
+        except MemoryError:
+            conn.send(("memory",))
         except Exception as exc:  # the server must hear of every failure, not a dead pipe
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 

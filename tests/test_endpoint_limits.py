@@ -257,6 +257,7 @@ def test_rate_limits_answer_429_with_retry_after(store) -> None:
 @pytest.mark.parametrize("setting, value", [
     ("QUERY_TIMEOUT", 0), ("QUERY_TIMEOUT", "ten"), ("MAX_RESULT_ROWS", -1),
     ("MAX_CONCURRENT_QUERIES", 0), ("MAX_URL_LENGTH", "8k"), ("ANSWER_CACHE_BYTES", -1),
+    ("QUERY_MEMORY_MB", 0),
 ])
 def test_bad_limit_settings_fail_fast(store, setting: str, value: object) -> None:
     with pytest.raises(ValueError, match=setting):
@@ -279,3 +280,30 @@ def test_a_worker_that_dies_mid_query_is_a_503_and_is_replaced(app, store) -> No
     body = _error(outcome[0], 503)
     assert body["error"] == "Store unavailable" and "ended before answering" in body["message"]
     assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
+
+
+# A few kB of text that makes the engine build and sort 27 million rows (about 4 GB without a
+# cap): no data needed, so no time limit short of the build would catch it first.
+VALUES_300 = " ".join(str(i) for i in range(300))
+MEMORY_HOG = (f"SELECT * {{ VALUES ?a {{ {VALUES_300} }} VALUES ?b {{ {VALUES_300} }} "
+              f"VALUES ?c {{ {VALUES_300} }} }} ORDER BY ?a LIMIT 1")
+
+
+def test_a_query_past_the_memory_cap_is_a_503_and_its_worker_replaced(store) -> None:
+    if store.stops_queries:
+        pytest.skip("the engine runs its own queries: no worker processes to cap")
+    app = create_app({"TESTING": True, "QUERY_TIMEOUT": 60, "QUERY_MEMORY_MB": 256,
+                      "MAX_CONCURRENT_QUERIES": 1,
+                      **NO_RATE_LIMITS}, store=store)
+    try:
+        client = app.test_client()
+        assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
+        before = _worker_pids()
+        body = _error(client.post("/sparql", data={"query": MEMORY_HOG}), 503)
+        assert body["error"] == "Query too large"
+        assert "more than 256 MB" in body["message"] and "Narrow it" in body["message"]
+        assert before - _worker_pids()  # the worker that ran it is gone
+        assert client.get("/sparql", query_string={"query": QUICK},
+                          headers=JSON_RESULTS).status_code == 200
+    finally:
+        app.extensions["kg_query_runner"].close()

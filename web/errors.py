@@ -12,6 +12,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.query_guard import QueryRefused
+from kg.query_workers import QueryTooLarge
 from kg.store import QuerySyntaxError, QueryTimeout, StoreError
 from web.negotiation import BadFormat, NotAcceptable, prefers_json
 
@@ -23,6 +24,7 @@ PLAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     QuerySyntaxError: (400, "Query syntax error"),
     QueryRefused: (400, "Query refused"),
     QueryTimeout: (503, "Query timeout"),
+    QueryTooLarge: (503, "Query too large"),
     StoreError: (503, "Store unavailable"),
 }
 

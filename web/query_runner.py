@@ -25,7 +25,8 @@ EXTENSION = "kg_query_runner"
 
 class QueryRunner:
     def __init__(self, store: Store, *, timeout: float, max_rows: int, max_concurrent: int,
-                 queue_wait: float, journal: str | None = None, cache_bytes: int = 0):
+                 queue_wait: float, journal: str | None = None, cache_bytes: int = 0,
+                 memory_bytes: int | None = None):
         self.store = store
         self.timeout = timeout
         self.max_rows = max_rows
@@ -33,7 +34,7 @@ class QueryRunner:
         self.queue_wait = queue_wait
         self._slots = threading.BoundedSemaphore(max_concurrent)
         self._pool = None if store.stops_queries else \
-            WorkerPool(lambda: StoreSource.of(store, journal), max_concurrent)
+            WorkerPool(lambda: StoreSource.of(store, journal), max_concurrent, memory_bytes)
         # Answers kept only for the embedded store: its curated graphs do not change under a
         # running server (a new build is served by a restart), as the page cache assumes.
         # Kept: the answer's bytes and whether it was cut at the row cap.
@@ -95,7 +96,7 @@ def init_app(app: Flask, store: Store, journal: str | None = None) -> None:
         if not isinstance(config[name], int | float) or config[name] <= 0:
             raise ValueError(f"{name} must be a positive number of seconds, "
                              f"not {config[name]!r}")
-    for name in ("MAX_RESULT_ROWS", "MAX_CONCURRENT_QUERIES"):
+    for name in ("MAX_RESULT_ROWS", "MAX_CONCURRENT_QUERIES", "QUERY_MEMORY_MB"):
         if not isinstance(config[name], int) or config[name] < 1:
             raise ValueError(f"{name} must be a positive whole number, not {config[name]!r}")
     cache_bytes = config["ANSWER_CACHE_BYTES"]
@@ -106,7 +107,8 @@ def init_app(app: Flask, store: Store, journal: str | None = None) -> None:
                          max_rows=config["MAX_RESULT_ROWS"],
                          max_concurrent=config["MAX_CONCURRENT_QUERIES"],
                          queue_wait=config["QUERY_QUEUE_WAIT"], journal=journal,
-                         cache_bytes=cache_bytes)
+                         cache_bytes=cache_bytes,
+                         memory_bytes=config["QUERY_MEMORY_MB"] * 2**20)
     app.extensions[EXTENSION] = runner
     atexit.register(runner.close)
 

@@ -36,6 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
             "X-Result-Truncated."),
     Setting("MAX_CONCURRENT_QUERIES", 2,
             "SPARQL queries run at once, each in a worker process of its own (embedded store)."),
+    Setting("QUERY_MEMORY_MB", 2048,
+            "Megabytes of memory a SPARQL query's worker process may take (embedded store); "
+            "a query that needs more is stopped and the client gets a 503."),
     Setting("ANSWER_CACHE_BYTES", 32 * 2**20,
             "Bytes of /sparql answers kept in memory (embedded store; 0 for none): a query "
             "asked again in the same format is answered without running it, unless it can "
