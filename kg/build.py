@@ -160,18 +160,22 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
     # deployed base, and a build under another base empties the graphs of the one before.
     ns = store.namespaces
     rebase = ns.rebase_graph
+    embedded = isinstance(store, OxigraphStore)
+    void = Graph()  # a remote store's statistics are emptied with the data they described
+    if embedded:
+        with _timed(result.timings, "describe", progress):
+            void = rebase(staging.describe(shapes))
     staged = {names.ONTOLOGY: ONTOLOGY, names.DATA: DATA, names.INFERRED: INFERRED}
     small = {
         names.SHAPES: rebase(shapes),
         names.EXAMPLES: rebase(examples_graph()),
-        # Emptied with the data it described: no reader ever sees old statistics beside new data.
-        names.VOID: Graph(),
+        names.VOID: void,
         **_graphs_of_another_base(store),
     }
     with _timed(result.timings, "store", progress):
         if stamp:
             stamp.unlink(missing_ok=True)
-        if isinstance(store, OxigraphStore):
+        if embedded:
             sources: dict[str, GraphSource] = {
                 **{name: staging.source(graph, ns) for name, graph in staged.items()},
                 **{name: RdflibGraph(graph) for name, graph in small.items()}}
@@ -184,13 +188,14 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
             store.replace_graphs(graphs)
             counts = {name: len(graph) for name, graph in graphs.items()}
     result.triples = {name: counts[name] for name in (*names.ALL, names.EXAMPLES)}
-    with _timed(result.timings, "describe", progress):
-        # Counted by the engine over what it now holds, then written beside it; the stamp comes
-        # last, so a build stopped before here is redone in full by the next one.
-        void = void_statistics(store)
-        store.replace_graphs({names.VOID: void})
-        if stamp:
-            stamp.write_text(fingerprint)
+    if not embedded:
+        with _timed(result.timings, "describe", progress):
+            # Counted by the engine over what it now holds, then written beside it.
+            void = void_statistics(store)
+            store.replace_graphs({names.VOID: void})
+    if stamp:
+        # Last, so a build stopped before here is redone in full by the next one.
+        stamp.write_text(fingerprint)
     result.triples[names.VOID] = len(void)
     return result
 

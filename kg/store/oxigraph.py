@@ -85,6 +85,14 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
 
+    @classmethod
+    def over(cls, store: ox.Store) -> OxigraphStore:
+        """This interface over a pyoxigraph store someone else holds (the build's staging
+        store, so the queries that describe a store can run on it before it is written)."""
+        view = cls.__new__(cls)
+        view.path, view.read_only, view._store = None, False, store
+        return view
+
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
         self.replace_graphs_from({name: RdflibGraph(graph) for name, graph in graphs.items()})
 
