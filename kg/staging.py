@@ -12,6 +12,7 @@ union that validation, the checks and the rules read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Self
 
@@ -23,7 +24,7 @@ from kg.load import LoadError, SyntaxProblem, load_into, new_graph
 from kg.namespaces import CANONICAL_BASE, Graphs, Namespaces
 from kg.project import Project
 from kg.quality import QualityReport, run_checks_in
-from kg.shacl_sparql import keep_datatype, restore_datatypes
+from kg.shacl_sparql import COLLAPSED, keep_datatype, restore_datatypes
 from kg.store.oxigraph import GraphSource, OxigraphStore, to_rdflib
 from kg.validate import ValidationReport, validate_in_store
 from kg.void import void_statistics
@@ -32,6 +33,18 @@ ONTOLOGY, SHAPES, DATA, INFERRED = (ox.NamedNode(name) for name in
                                     (Graphs.ONTOLOGY, Graphs.SHAPES, Graphs.DATA,
                                      Graphs.INFERRED))
 ASSERTED = (ONTOLOGY, DATA)
+
+
+# Text through which a file could type a literal with a datatype keep_datatype aliases: its
+# local name after a prefix or a '#' (a prefixed name, a full or relative IRI), a name for the
+# XSD namespace other than the usual one, or an escape in an IRI (which could spell anything).
+# A file with none of it is read by the engine's own loader (kg.load.load_into).
+_NARROWED_NAMES = "|".join(sorted(str(d).rsplit("#", 1)[1] for d in COLLAPSED))
+_NAMES_NARROWED = re.compile(rf"[:#](?:{_NARROWED_NAMES})\b|XMLSchema(?!#>)|\\[uU]".encode())
+
+
+def _may_name_narrowed(text: bytes) -> bool:
+    return _NAMES_NARROWED.search(text) is not None
 
 
 class Staging:
@@ -51,7 +64,7 @@ class Staging:
             for path in paths:
                 try:
                     # Integer-derived datatypes under validation's alias until validated.
-                    load_into(staging.store, path, graph, keep_datatype)
+                    load_into(staging.store, path, graph, keep_datatype, _may_name_narrowed)
                 except LoadError as exc:
                     problems.extend(exc.problems)
         if problems:
