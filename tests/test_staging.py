@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.inference import infer
+from kg.inference import _as_insert, infer
 from kg.load import LoadError, load_files, load_into
 from kg.namespaces import CANONICAL, CANONICAL_BASE, namespaces
 from kg.project import SOURCE_ROOT, Project
@@ -191,3 +191,8 @@ def test_the_engines_loader_resolves_and_names_as_the_stream_does(tmp_path: Path
     fast = _read(path, converts=False)
     assert len(fast) == 6 and fast == _read(path, converts=True)
     assert any(q.subject == ox.NamedNode(path.with_name("relative").as_uri()) for q in fast)
+
+
+def test_a_rule_the_engine_cannot_insert_from_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="not CONSTRUCT"):
+        _as_insert("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5", INFERRED, "")
