@@ -98,7 +98,7 @@ def check_quality(sources: Sources, timings: dict[str, float] | None = None,
 STAMP = "kg-build-inputs"
 # The code that turns the files into graphs: a change to it changes what a build writes.
 BUILD_CODE = ("build", "staging", "load", "validate", "shacl_sparql", "inference", "quality",
-              "namespaces", "examples", "void")
+              "namespaces", "examples", "void", "store/oxigraph")
 
 
 def inputs_fingerprint(project: Project, namespaces: Namespaces = CANONICAL) -> str:
