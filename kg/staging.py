@@ -4,10 +4,10 @@ pyoxigraph store, where validation, the quality checks and the rules run as SPAR
 The build used to parse into rdflib graphs and copy the whole graph into a fresh store for each
 step (validate, checks, infer, store): at 1M triples that was 3.2 GB and most of five minutes.
 Here the data and the ontology are parsed straight into the staging store (canonical IRIs, as
-the files are written), every step queries that store, and its graphs are handed to the target
-store as N-Triples written by the engine (or rebased quad by quad under another base). The
+the files are written), every step queries that store, the VoID statistics are counted there,
+and its graphs are handed to the target store quad by quad (rebased under another base). The
 shapes stay an rdflib graph (a few hundred triples): they are compiled, and kept out of the
-union that validation, the checks and the rules read.
+union that validation, the checks and the rules read (staged only for the VoID, after them).
 """
 
 from __future__ import annotations
