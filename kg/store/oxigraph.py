@@ -97,8 +97,8 @@ class OxigraphStore(Store):
     def over(cls, store: ox.Store) -> OxigraphStore:
         """This interface over a pyoxigraph store someone else holds (the build's staging
         store, so the queries that describe a store can run on it before it is written)."""
-        view = cls.__new__(cls)
-        view.path, view.read_only, view._store = None, False, store
+        view = cls(None)  # every attribute a store has, then the store itself
+        view._store = store
         return view
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
