@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,21 +151,31 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
         result.report = staging.validate(shapes)
     if not result.report.conforms:
         raise ValidationFailed(result.report)
-    with _timed(result.timings, "checks", progress):
-        result.quality = staging.check_quality()
-    if not result.quality.conforms:
-        raise ValidationFailed(result.quality)
-    with _timed(result.timings, "infer", progress):
-        staging.infer()
-    # Everything above works on the files as written (canonical base); the store gets the
+    # Everything below works on the files as written (canonical base); the store gets the
     # deployed base, and a build under another base empties the graphs of the one before.
     ns = store.namespaces
     rebase = ns.rebase_graph
     embedded = isinstance(store, OxigraphStore)
     void = Graph()  # a remote store's statistics are emptied with the data they described
-    if embedded:
-        with _timed(result.timings, "describe", progress):
-            void = rebase(staging.describe(shapes))
+
+    def checks() -> QualityReport:
+        with _timed(result.timings, "checks", progress):
+            return staging.check_quality()
+
+    # The checks read the data and ontology graphs only, the rules write the inferred graph
+    # only, and the engine answers both without holding the GIL: the checks run on a thread
+    # beside infer and describe (checks and infer at 1M: 6.0 s one after the other, 3.6 s
+    # side by side). Their report decides, as before, before anything is written.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checked = pool.submit(checks)
+        with _timed(result.timings, "infer", progress):
+            staging.infer()
+        if embedded:
+            with _timed(result.timings, "describe", progress):
+                void = rebase(staging.describe(shapes))
+        result.quality = checked.result()
+    if not result.quality.conforms:
+        raise ValidationFailed(result.quality)
     staged = {names.ONTOLOGY: ONTOLOGY, names.DATA: DATA, names.INFERRED: INFERRED}
     small = {
         names.SHAPES: rebase(shapes),
