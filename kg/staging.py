@@ -92,7 +92,7 @@ class Staging:
     def describe(self, shapes: Graph) -> Graph:
         """The VoID statistics (kg.void) of the graphs a build writes, counted by the engine
         over this store, canonical: the same queries over the same triples as over the written
-        store, where the engine's on-disk indexes made them 6x slower at 1M triples. The
+        store, where the engine's on-disk indexes made them 4-5x slower at 1M triples. The
         shapes are staged first (outside ASSERTED, so no step before reads them)."""
         if not self.validated:
             raise RuntimeError("staged graphs are described only after validation")
@@ -128,7 +128,8 @@ class StagedGraph(GraphSource):
     Quads, not N-Triples: pyoxigraph's loaders give every blank node of each load call a fresh
     name, so writing the graphs as text one by one cut the blank nodes the inferred graph
     shares with the data graph (a mechanism statement and its inferred types) into two nodes
-    each; quads keep them one node. It is faster as well (no text written and parsed again).
+    each; quads keep them one node (in about the same CPU time: the bulk loader's own work
+    dominates either way).
     """
 
     def __init__(self, store: ox.Store, graph: ox.NamedNode, triples: int,
