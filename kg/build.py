@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,7 +99,7 @@ def check_quality(sources: Sources, timings: dict[str, float] | None = None,
 STAMP = "kg-build-inputs"
 # The code that turns the files into graphs: a change to it changes what a build writes.
 BUILD_CODE = ("build", "staging", "load", "validate", "shacl_sparql", "inference", "quality",
-              "namespaces", "examples", "void")
+              "namespaces", "examples", "void", "store/oxigraph")
 
 
 def inputs_fingerprint(project: Project, namespaces: Namespaces = CANONICAL) -> str:
@@ -150,28 +151,42 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
         result.report = staging.validate(shapes)
     if not result.report.conforms:
         raise ValidationFailed(result.report)
-    with _timed(result.timings, "checks", progress):
-        result.quality = staging.check_quality()
-    if not result.quality.conforms:
-        raise ValidationFailed(result.quality)
-    with _timed(result.timings, "infer", progress):
-        staging.infer()
-    # Everything above works on the files as written (canonical base); the store gets the
+    # Everything below works on the files as written (canonical base); the store gets the
     # deployed base, and a build under another base empties the graphs of the one before.
     ns = store.namespaces
     rebase = ns.rebase_graph
+    embedded = isinstance(store, OxigraphStore)
+    void = Graph()  # a remote store's statistics are emptied with the data they described
+
+    def checks() -> QualityReport:
+        with _timed(result.timings, "checks", progress):
+            return staging.check_quality()
+
+    # The checks read the data and ontology graphs only, the rules write the inferred graph
+    # only, and the engine answers both without holding the GIL: the checks run on a thread
+    # beside infer and describe (checks and infer at 1M: 6.0 s one after the other, 3.6 s
+    # side by side). Their report decides, as before, before anything is written.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checked = pool.submit(checks)
+        with _timed(result.timings, "infer", progress):
+            staging.infer()
+        if embedded:
+            with _timed(result.timings, "describe", progress):
+                void = rebase(staging.describe(shapes))
+        result.quality = checked.result()
+    if not result.quality.conforms:
+        raise ValidationFailed(result.quality)
     staged = {names.ONTOLOGY: ONTOLOGY, names.DATA: DATA, names.INFERRED: INFERRED}
     small = {
         names.SHAPES: rebase(shapes),
         names.EXAMPLES: rebase(examples_graph()),
-        # Emptied with the data it described: no reader ever sees old statistics beside new data.
-        names.VOID: Graph(),
+        names.VOID: void,
         **_graphs_of_another_base(store),
     }
     with _timed(result.timings, "store", progress):
         if stamp:
             stamp.unlink(missing_ok=True)
-        if isinstance(store, OxigraphStore):
+        if embedded:
             sources: dict[str, GraphSource] = {
                 **{name: staging.source(graph, ns) for name, graph in staged.items()},
                 **{name: RdflibGraph(graph) for name, graph in small.items()}}
@@ -184,13 +199,14 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
             store.replace_graphs(graphs)
             counts = {name: len(graph) for name, graph in graphs.items()}
     result.triples = {name: counts[name] for name in (*names.ALL, names.EXAMPLES)}
-    with _timed(result.timings, "describe", progress):
-        # Counted by the engine over what it now holds, then written beside it; the stamp comes
-        # last, so a build stopped before here is redone in full by the next one.
-        void = void_statistics(store)
-        store.replace_graphs({names.VOID: void})
-        if stamp:
-            stamp.write_text(fingerprint)
+    if not embedded:
+        with _timed(result.timings, "describe", progress):
+            # Counted by the engine over what it now holds, then written beside it.
+            void = void_statistics(store)
+            store.replace_graphs({names.VOID: void})
+    if stamp:
+        # Last, so a build stopped before here is redone in full by the next one.
+        stamp.write_text(fingerprint)
     result.triples[names.VOID] = len(void)
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pyoxigraph as ox
@@ -9,7 +10,7 @@ from rdflib import Graph
 
 from kg.load import new_graph
 from kg.queries import sparql_files
-from kg.store.oxigraph import to_rdflib
+from kg.store.oxigraph import to_rdflib, triples_in
 
 
 def rules() -> dict[str, str]:
@@ -48,11 +49,37 @@ def derive_evidence_levels_in(store: ox.Store) -> int:
 def infer_in(store: ox.Store, graphs: Sequence[ox.NamedNode], into: ox.NamedNode) -> int:
     """Run every rule inside the engine over the union of `graphs` and add what they derive,
     minus what those graphs assert, to the graph `into`; returns the triples added. Each rule
-    reads the asserted graphs only, never another rule's output (as `infer` does)."""
-    derived = {ox.Quad(t.subject, t.predicate, t.object, into)
-               for t in _derived(store, list(rules().values()), graphs)}
-    store.extend(derived)
-    return len(derived)
+    reads the asserted graphs only, never another rule's output (as `infer` does).
+
+    SPARQL updates do it all, each rule as an INSERT reading `graphs` only (USING), then one
+    DELETE of what those graphs assert: no triple passes through Python (at 1M triples the rules
+    derive 465k, and looking each up from Python took longer than deriving them)."""
+    before = triples_in(store, into)
+    using = "".join(f"USING <{graph.value}>\n" for graph in graphs)
+    # One request each: the engine takes no PREFIX after the ';' between operations.
+    for text in rules().values():
+        store.update(_as_insert(text, into, using))
+    asserted = " ".join(f"<{graph.value}>" for graph in graphs)
+    store.update(f"""
+        DELETE {{ GRAPH <{into.value}> {{ ?s ?p ?o }} }}
+        WHERE {{ GRAPH <{into.value}> {{ ?s ?p ?o }} VALUES ?asserted {{ {asserted} }}
+                GRAPH ?asserted {{ ?s ?p ?o }} }}""")
+    return triples_in(store, into) - before
+
+
+# A rule file: its prologue, CONSTRUCT and a template without braces, then WHERE and a pattern
+# with no solution modifiers after it (all of kg/rules/ is written so; a test runs each).
+_RULE = re.compile(r"(?P<prologue>.*?)^CONSTRUCT\s*\{(?P<template>[^{}]*)\}\s*WHERE\s*"
+                   r"(?P<pattern>\{.*\})\s*$", re.DOTALL | re.MULTILINE)
+
+
+def _as_insert(rule: str, into: ox.NamedNode, using: str) -> str:
+    found = _RULE.match("\n".join(line for line in rule.splitlines()
+                                  if not line.lstrip().startswith("#")))
+    if found is None:
+        raise ValueError(f"a rule that is not CONSTRUCT {{ ... }} WHERE {{ ... }}:\n{rule}")
+    return (f"{found['prologue']}INSERT {{ GRAPH <{into.value}> {{ {found['template']} }} }}\n"
+            f"{using}WHERE {found['pattern']}")
 
 
 def _derived(store: ox.Store, texts: list[str],

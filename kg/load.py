@@ -24,6 +24,10 @@ SELF_CONTAINED = {"turtle", "trig", "nt", "nquads"}
 UNEXPORTABLE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
 ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\([rbf])")
 ECHARS = {"r": 0x0D, "b": 0x08, "f": 0x0C}
+# What in a file's bytes could put an UNEXPORTABLE character in a literal: the raw characters
+# (CR as well, so a CRLF file is read the careful way) and escapes (each checked).
+_RAW_UNEXPORTABLE = re.compile(rb"[\x00-\x08\x0b-\x1f]|\xef\xbf[\xbe\xbf]")
+_ESCAPE_BYTES = re.compile(ESCAPE.pattern.encode())
 
 
 @dataclass(frozen=True)
@@ -114,13 +118,25 @@ def _parse_fast(path: Path, fmt: ox.RdfFormat, graph: Graph) -> bool:
 
 
 def load_into(store: ox.Store, path: Path, graph: ox.NamedNode,
-              convert: Callable[[ox.Quad], ox.Quad] = _same) -> None:
+              convert: Callable[[ox.Quad], ox.Quad] = _same,
+              converts: Callable[[bytes], bool] | None = None) -> None:
     """Add one file's triples to a named graph of a pyoxigraph store, streamed, with no rdflib
     graph in between: the build's staging store. Raises LoadError naming the file and line;
-    a file that fails adds nothing (`extend` is one transaction)."""
+    a file that fails adds nothing (`extend` and `load` are one transaction each).
+
+    A file that `convert` cannot change (`converts(text)` is false, or there is no `convert`)
+    and whose literals cannot hold an unexportable character is read by the engine's own
+    loader: 4.7 s instead of 11-14 s for 1M triples, all of it spent in Python looking at each
+    quad. Either way blank nodes get fresh names per file."""
     fmt = guess_format(str(path)) or "turtle"
     if fmt in FAST:
         try:
+            text = path.read_bytes()
+            if ((convert is _same or (converts is not None and not converts(text)))
+                    and not _may_hold_unexportable(text)):
+                store.load(text, format=FAST[fmt], base_iri=path.resolve().as_uri(),
+                           to_graph=graph)
+                return
             store.extend(convert(q) for q in _checked_quads(path, FAST[fmt], graph))
             return
         except (SyntaxError, ValueError, UnicodeDecodeError):
@@ -131,6 +147,17 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode,
     store.extend(convert(ox.Quad(q.subject, q.predicate, q.object, graph)) for q in ox.parse(
         parsed.serialize(format="nt11", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
         rename_blank_nodes=True))
+
+
+def _may_hold_unexportable(text: bytes) -> bool:
+    if _RAW_UNEXPORTABLE.search(text):
+        return True
+    for match in _ESCAPE_BYTES.finditer(text):
+        code = (ECHARS[match.group(3).decode()] if match.group(3)
+                else int(match.group(1) or match.group(2), 16))
+        if code > 0x10FFFF or UNEXPORTABLE.match(chr(code)):
+            return True
+    return False
 
 
 def _checked_quads(path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode) -> Iterator[ox.Quad]:
