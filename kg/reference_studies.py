@@ -144,13 +144,13 @@ CORRECTIONS: dict[str, dict[str, str]] = {
         "seen_at": "http://47.251.13.51:8081/23728665 ; "
                    "http://onlinelibrary.wiley.com/doi/10.1002/14651858.CD007070.pub2/full"
                    "?globalMessage=0 ; "
-                   "https://cochranelibrary.com/es/cdsr/doi/10.1002/14651858.CD007070.pub2/full/pl",
+                   "https://cochranelibrary.com/es/cdsr/doi/10.1002/14651858.CD007070.pub2/full/fr",
         "note": "Authors' conclusions were not visible in any stored excerpt, so direction is "
                 "set conservatively - read the abstract before stating benefit or no benefit. "
                 "IDs seen on a PubMed mirror page. Risk-of-bias counts read on 2026-11-30 in the "
-                "review's English abstract on the Cochrane Library page (Polish-titled "
-                "translation page; main results section); the conclusions were again beyond the "
-                "excerpt read.",
+                "review's French translation on the Cochrane Library (its main results: five "
+                "trials at risk of selective reporting bias, two of attrition bias); the "
+                "conclusions were again beyond the excerpt read.",
     },
     "choi-2022-jar-acupuncture-scoliosis-sr": {
         "finding": "Six studies suggested acupuncture, alone or added to other care, improved "
