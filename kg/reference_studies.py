@@ -209,6 +209,29 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "2026-11-30 in the abstract on the Springer page; the authors call for "
                 "high-quality studies with larger samples.",
     },
+    "bidonde-2017-cochrane-aerobic-exercise-fibromyalgia": {
+        "participants": "13 studies (839 participants)",
+        "comparator": "control (wait list, treatment as usual, usual daily activity); other "
+                      "aerobic or non-exercise interventions",
+        "direction": "benefit",
+        "finding": "In 13 trials (839 people, most of whom did not exercise before; most trials "
+                   "enrolled only women), supervised aerobic exercise two to three times a week "
+                   "for six to 24 weeks improved health-related quality of life at the end of "
+                   "treatment compared with no exercise, on moderate-quality evidence.",
+        "seen_at": "https://pmc.ncbi.nlm.nih.gov/articles/PMC6481524 ; "
+                   "https://cochrane.org/es/CD012700/"
+                   "MUSKEL_entrenamiento-con-ejercicios-aerobicos-para-pacientes-adultos-con-"
+                   "fibromialgia ; "
+                   "https://www.cochrane.org/de/CD012700/"
+                   "MUSKEL_aerobes-training-fur-erwachsene-mit-fibromyalgie",
+        "note": "Result read on 2026-11-30 in the review's plain-language summary on cochrane.org "
+                "(Cochrane's Spanish and German translations: study characteristics and the "
+                "first key result against no-exercise control); the stored English abstract "
+                "pages (PMC, Cochrane Library and its translations) stop before the results. "
+                "The excerpts read end before the results for pain, stiffness, fatigue, "
+                "physical function and withdrawals and do not name the instrument used for "
+                "quality of life, so the finding states only the quality-of-life result.",
+    },
 }
 
 # Venues the seed page already names are its sources (data/sources.ttl), not new ones.
