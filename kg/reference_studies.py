@@ -209,6 +209,21 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "2026-11-30 in the abstract on the Springer page; the authors call for "
                 "high-quality studies with larger samples.",
     },
+    "kahale-2018-cochrane-anticoagulation-cancer-vte": {
+        "note": "No enoxaparin-specific trial retrieved; evidence is for the LMWH class "
+                "(dalteparin was the comparator in Caravaggio and SELECT-D). An earlier Cochrane "
+                "version is titled 'Low-molecular-weight heparins are superior to vitamin K "
+                "antagonists for the long term treatment of venous thromboembolism in patients "
+                "with cancer' (Akl EA, BMC XML 1756-9966-27-21). Read again on 2026-11-30 on the "
+                "PubMed-mirror address: the abstract there stops at its methods (objectives: "
+                "LMWHs, DOACs and VKAs compared for long-term treatment; randomised trials in "
+                "people with cancer and symptomatic VTE; last search 14 May 2018). No stored "
+                "page found by search shows this version's results: the Cochrane Library pages "
+                "found are of the 2014 version (pub4), whose results are not this record's, and "
+                "no plain-language summary or translation of pub5 was found. Direction left "
+                "empty; the review stays linked to the enoxaparin claims as bearing on them "
+                "only.",
+    },
     "bidonde-2017-cochrane-aerobic-exercise-fibromyalgia": {
         "participants": "13 studies (839 participants)",
         "comparator": "control (wait list, treatment as usual, usual daily activity); other "
