@@ -224,6 +224,15 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "empty; the review stays linked to the enoxaparin claims as bearing on them "
                 "only.",
     },
+    "winkelman-2025-aasm-rls-systematic-review": {
+        "note": "Read again on 2026-11-30 on the PubMed-mirror address: the abstract's results "
+                "say only that 148 of 3,631 studies gave data suitable for analysis and that "
+                "the task force summarised the certainty of evidence, benefits and harms, "
+                "values and resource use; it gives no effect or certainty for any single "
+                "treatment. No stored page found by search (PubMed, PMC, the journal) showed "
+                "the review's per-treatment results, so the direction is left empty and the "
+                "review stays linked to the RLS claims as bearing on them only.",
+    },
     "bidonde-2017-cochrane-aerobic-exercise-fibromyalgia": {
         "participants": "13 studies (839 participants)",
         "comparator": "control (wait list, treatment as usual, usual daily activity); other "
