@@ -239,9 +239,9 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                       "aerobic or non-exercise interventions",
         "direction": "benefit",
         "finding": "In 13 trials (839 people, most of whom did not exercise before; most trials "
-                   "enrolled only women), supervised aerobic exercise two to three times a week "
-                   "for six to 24 weeks improved health-related quality of life at the end of "
-                   "treatment compared with no exercise, on moderate-quality evidence.",
+                   "enrolled only women), supervised aerobic exercise, on average two to three "
+                   "times a week for six to 24 weeks, improved health-related quality of life at "
+                   "the end of treatment compared with no exercise, on moderate-quality evidence.",
         "seen_at": "https://pmc.ncbi.nlm.nih.gov/articles/PMC6481524 ; "
                    "https://cochrane.org/es/CD012700/"
                    "MUSKEL_entrenamiento-con-ejercicios-aerobicos-para-pacientes-adultos-con-"
