@@ -209,6 +209,53 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "2026-11-30 in the abstract on the Springer page; the authors call for "
                 "high-quality studies with larger samples.",
     },
+    "kahale-2018-cochrane-anticoagulation-cancer-vte": {
+        "note": "No enoxaparin-specific trial retrieved; evidence is for the LMWH class "
+                "(dalteparin was the comparator in Caravaggio and SELECT-D). An earlier Cochrane "
+                "version is titled 'Low-molecular-weight heparins are superior to vitamin K "
+                "antagonists for the long term treatment of venous thromboembolism in patients "
+                "with cancer' (Akl EA, BMC XML 1756-9966-27-21). Read again on 2026-11-30 on the "
+                "PubMed-mirror address: the abstract there stops at its methods (objectives: "
+                "LMWHs, DOACs and VKAs compared for long-term treatment; randomised trials in "
+                "people with cancer and symptomatic VTE; last search 14 May 2018). No stored "
+                "page found by search shows this version's results: the Cochrane Library pages "
+                "found are of the 2014 version (pub4), whose results are not this record's, and "
+                "no plain-language summary or translation of pub5 was found. Direction left "
+                "empty; the review stays linked to the enoxaparin claims as bearing on them "
+                "only.",
+    },
+    "winkelman-2025-aasm-rls-systematic-review": {
+        "note": "Read again on 2026-11-30 on the PubMed-mirror address: the abstract's results "
+                "say only that 148 of 3,631 studies gave data suitable for analysis and that "
+                "the task force summarised the certainty of evidence, benefits and harms, "
+                "values and resource use; it gives no effect or certainty for any single "
+                "treatment. No stored page found by search (PubMed, PMC, the journal) showed "
+                "the review's per-treatment results, so the direction is left empty and the "
+                "review stays linked to the RLS claims as bearing on them only.",
+    },
+    "bidonde-2017-cochrane-aerobic-exercise-fibromyalgia": {
+        "participants": "13 studies (839 participants)",
+        "comparator": "control (wait list, treatment as usual, usual daily activity); other "
+                      "aerobic or non-exercise interventions",
+        "direction": "benefit",
+        "finding": "In 13 trials (839 people, most of whom did not exercise before; most trials "
+                   "enrolled only women), supervised aerobic exercise, on average two to three "
+                   "times a week for six to 24 weeks, improved health-related quality of life at "
+                   "the end of treatment compared with no exercise, on moderate-quality evidence.",
+        "seen_at": "https://pmc.ncbi.nlm.nih.gov/articles/PMC6481524 ; "
+                   "https://cochrane.org/es/CD012700/"
+                   "MUSKEL_entrenamiento-con-ejercicios-aerobicos-para-pacientes-adultos-con-"
+                   "fibromialgia ; "
+                   "https://www.cochrane.org/de/CD012700/"
+                   "MUSKEL_aerobes-training-fur-erwachsene-mit-fibromyalgie",
+        "note": "Result read on 2026-11-30 in the review's plain-language summary on cochrane.org "
+                "(Cochrane's Spanish and German translations: study characteristics and the "
+                "first key result against no-exercise control); the stored English abstract "
+                "pages (PMC, Cochrane Library and its translations) stop before the results. "
+                "The excerpts read end before the results for pain, stiffness, fatigue, "
+                "physical function and withdrawals and do not name the instrument used for "
+                "quality of life, so the finding states only the quality-of-life result.",
+    },
 }
 
 # Venues the seed page already names are its sources (data/sources.ttl), not new ones.
