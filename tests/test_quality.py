@@ -114,6 +114,14 @@ study:test-uncited a rkg:CaseReport ;
     rkg:curationStatus rkg:CuratorAdded ;
     dcterms:source source:bmc .
 """, ["study:test-uncited"]),
+    "statements-on-unread-works-warning": ("""
+population:test-unread a rkg:Population ;
+    rdfs:label "A population only an unread work defines"@en ;
+    skos:prefLabel "A population only an unread work defines"@en ;
+    skos:definition "Only in this test."@en ;
+    rkg:curationStatus rkg:CuratorAdded ;
+    dcterms:source source:ods-iron .
+""", ["population:test-unread", "source:ods-iron"]),
 }
 
 
