@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,49 @@ def test_a_worker_following_a_journal_reads_a_checkpoint_of_the_disk_store(
     assert not scratch.exists()
     with open_store(disk_store, read_only=True) as disk:  # the store itself took no write
         assert len(disk._store) == curated  # type: ignore[attr-defined]
+
+
+def test_a_query_of_the_default_graph_alone_runs_on_the_served_graphs_only(
+        disk_store, engine, tmp_path: Path) -> None:
+    """The served store answers over the engine's union of its graphs: it must hold no graph
+    kept apart (VoID, examples, community), and its answers must be those of the served list."""
+    if engine is not None:
+        pytest.skip("workers serve the embedded on-disk store only")
+    journal = tmp_path / "community.jsonl"
+    writer = open_journal(journal)
+    writer.update(f'INSERT DATA {{ GRAPH <{Graphs.COMMUNITY}> {{ '
+                  '<urn:x-test:post> <urn:x-test:says> "written after the build" } }')
+    writer.close()
+    source = StoreSource(path=str(disk_store), journal=str(journal))
+    with open_store(disk_store, read_only=True) as disk:
+        held = disk.graph_names()
+        served = [g for g in held if g not in disk.namespaces.graphs.APART]
+    assert set(held) - set(served), "the shipped store holds graphs apart (VoID, examples)"
+    scratch = source.scratch()
+    try:
+        stores = source.open(scratch)
+        assert stores.served.graph_names() == served
+        assert stores.full.graph_names() == held
+        stores.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    pool = WorkerPool(lambda: source, 1)
+    try:
+        union = pool.query(QueryRequest(count, default_graph_only=True), 60)
+        listed = pool.query(QueryRequest(count, default_graph_uris=tuple(served)), 60)
+        assert int(union.result.rows[0][0]) == int(listed.result.rows[0][0]) > 0
+        for apart in ("ASK { ?s <urn:x-test:says> ?o }",  # the community graph
+                      "ASK { ?s a <http://rdfs.org/ns/void#Dataset> }"):  # the VoID graph
+            assert pool.query(QueryRequest(apart, default_graph_only=True), 60) \
+                .result.boolean is False
+        assert pool.query(QueryRequest(
+            f"ASK {{ GRAPH <{Graphs.VOID}> {{ ?s a <http://rdfs.org/ns/void#Dataset> }} }}"),
+            60).result.boolean is True
+    finally:
+        pool.close()
+
+
+def test_a_request_with_a_dataset_cannot_claim_the_default_graph_only() -> None:
+    with pytest.raises(ValueError):
+        QueryRequest("ASK {}", default_graph_uris=("urn:x-test:g",), default_graph_only=True)
