@@ -52,7 +52,6 @@ class QueryTooLarge(WorkerLost):
     """The query needed more memory than a worker may take, and its worker was stopped."""
 
 
-@dataclass(frozen=True)
 class WorkerStores:
     """A worker's stores. `served` holds the served graphs and nothing else (no graph kept
     apart: VoID, examples, community), so its default graph is the engine's union of all its
@@ -60,18 +59,29 @@ class WorkerStores:
     graph as the list of served graphs. The engine answers over its union about twice as fast
     as over a list of graphs (conditions-for-remedy at 1M: 162 ms against 608 ms), so a query
     that reads the default graph alone runs on `served`, any other on `full`. They may be one
-    store (a small in-memory one)."""
+    store (a small in-memory one). `full` is opened when a query first needs it: a checkpoint
+    opened for writing compacts its files at 1M (650-820 MB written per worker, on a store as
+    `kg build` leaves it), which most workers, asked no query that names a graph, never pay."""
 
-    full: Store
-    served: Store
+    def __init__(self, served: Store, open_full: Callable[[], Store] | None = None):
+        self.served = served
+        self._open_full = open_full
+        self._full: Store | None = None if open_full is not None else served
+
+    @property
+    def full(self) -> Store:
+        if self._full is None:
+            assert self._open_full is not None
+            self._full = self._open_full()
+        return self._full
 
     def store_for(self, request: QueryRequest) -> Store:
         return self.served if request.default_graph_only else self.full
 
     def close(self) -> None:
-        self.full.close()
-        if self.served is not self.full:
-            self.served.close()
+        if self._full is not None and self._full is not self.served:
+            self._full.close()
+        self.served.close()
 
 
 @dataclass(frozen=True)
@@ -97,8 +107,9 @@ class StoreSource:
     def open(self, scratch: str | None = None) -> WorkerStores:
         """The worker's stores (WorkerStores). An on-disk store gets a checkpoint in `scratch`
         (hard links to its files, made in milliseconds) holding only the served graphs, and,
-        with a journal, a second one to which the community graph is added (a read-only store
-        takes no writes, and another process writes the journal). An in-memory store is
+        when a query first names a graph, the store itself read-only or, with a journal, a
+        second checkpoint to which the community graph is added (a read-only store takes no
+        writes, and another process writes the journal). An in-memory store is
         copied into the worker's memory once. Copying the on-disk store into memory took 15 s
         and its whole size per worker at 1M triples."""
         if self.path is not None:
@@ -107,15 +118,15 @@ class StoreSource:
             served = self._checkpoint(Path(scratch) / "served")
             _keep_served_graphs(served)
             if self.journal is None:
-                return WorkerStores(open_store(self.path, read_only=True, base=self.base),
-                                    served)
-            return WorkerStores(self._checkpoint(Path(scratch) / "store"), served)
+                return WorkerStores(served, lambda: open_store(self.path, read_only=True,
+                                                               base=self.base))
+            return WorkerStores(served, lambda: self._checkpoint(Path(scratch) / "store"))
         store = OxigraphStore(None)
         store.namespaces = namespaces(self.base)
         store.bulk_load(self.nquads or b"", NQUADS)
         # Small stores (tests, `:memory:`): one copy, whose default graph lists the served
         # graphs, rather than a second copy per worker.
-        return WorkerStores(store, store)
+        return WorkerStores(store)
 
     def _checkpoint(self, folder: Path) -> OxigraphStore:
         assert self.path is not None
@@ -352,7 +363,7 @@ def _serve(conn: Connection, source: StoreSource, memory_bytes: int | None = Non
             continue
         try:
             store = stores.store_for(request)
-            if follower is not None and store is stores.full:
+            if follower is not None and not request.default_graph_only:
                 # Every write acknowledged before this query was asked is in the journal; a
                 # stat tells whether it grew, for less than opening and reading it per query.
                 # (The served graphs' store holds no community graph: it never follows.)
