@@ -231,7 +231,14 @@ class Worker:
         self.process = context.Process(target=_serve,
                                        args=(child, source, memory_bytes, self.scratch),
                                        name="kg-query-worker", daemon=True)
-        self.process.start()
+        try:
+            self.process.start()
+        except BaseException:
+            # No worker to remove it: a process that cannot start (a script without a
+            # `__main__` guard, too many processes) left one empty folder per query.
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
         child.close()
         self.prefixes = namespaces(source.base).PREFIXES
         # One poll object for the worker's life: Connection.poll builds a selector per call.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing.process
 import shutil
 from pathlib import Path
 
 import pytest
 
 from kg.namespaces import Graphs
-from kg.query_workers import QueryRequest, StoreSource, WorkerPool
+from kg.query_workers import QueryRequest, StoreSource, Worker, WorkerPool
 from kg.store import open_store
 from kg.store.journal import open_journal
 
@@ -88,3 +89,24 @@ def test_a_query_of_the_default_graph_alone_runs_on_the_served_graphs_only(
 def test_a_request_with_a_dataset_cannot_claim_the_default_graph_only() -> None:
     with pytest.raises(ValueError):
         QueryRequest("ASK {}", default_graph_uris=("urn:x-test:g",), default_graph_only=True)
+
+
+def test_a_worker_that_cannot_start_leaves_no_scratch_folder(
+        disk_store, engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    if engine is not None:
+        pytest.skip("workers serve the embedded on-disk store only")
+    made: list[str] = []
+    scratch = StoreSource.scratch
+
+    def remembered(self: StoreSource) -> str | None:
+        made.append(scratch(self))
+        return made[-1]
+
+    def refuse(self: object) -> None:
+        raise RuntimeError("cannot start a process here")
+
+    monkeypatch.setattr(StoreSource, "scratch", remembered)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    with pytest.raises(RuntimeError):
+        Worker(StoreSource(path=str(disk_store)))
+    assert made and made[0] is not None and not Path(made[0]).exists()
