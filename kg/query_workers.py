@@ -154,9 +154,11 @@ class StoreSource:
 
 def _keep_served_graphs(store: OxigraphStore) -> None:
     """Drop the graphs kept apart from the default graph from a worker's own checkpoint (the
-    store's files are untouched: its checkpoint shares only immutable files with it), so that
-    the union of what remains is the served default graph."""
+    store's files are untouched: its checkpoint shares only immutable files with it), and the
+    store's own unnamed graph (empty after `kg build`; the list of served graphs never held
+    it), so that the union of what remains is the served default graph."""
     apart = store.namespaces.graphs.APART
+    store.update("DROP SILENT DEFAULT")
     for name in apart:
         store.update(f"DROP SILENT GRAPH <{name}>")
     left = set(apart) & set(store.graph_names())

@@ -10,7 +10,7 @@ import pytest
 
 from kg.namespaces import Graphs
 from kg.query_workers import QueryRequest, StoreSource, Worker, WorkerPool
-from kg.store import open_store
+from kg.store import OxigraphStore, open_store
 from kg.store.journal import open_journal
 
 
@@ -110,3 +110,27 @@ def test_a_worker_that_cannot_start_leaves_no_scratch_folder(
     with pytest.raises(RuntimeError):
         Worker(StoreSource(path=str(disk_store)))
     assert made and made[0] is not None and not Path(made[0]).exists()
+
+
+def test_the_served_checkpoint_holds_only_the_served_graphs(tmp_path: Path) -> None:
+    """Its default graph is the engine's union of all it holds: a triple of a graph kept
+    apart, or of the store's unnamed graph, would otherwise be read as served data."""
+    folder = tmp_path / "store"
+    with OxigraphStore(folder) as built:
+        built.update(f"""INSERT DATA {{
+            <urn:x-test:a> <urn:x-test:in> "data" .
+            GRAPH <{Graphs.DATA}> {{ <urn:x-test:a> <urn:x-test:in> "served" }}
+            GRAPH <{Graphs.VOID}> {{ <urn:x-test:a> <urn:x-test:in> "void" }}
+            GRAPH <{Graphs.EXAMPLES}> {{ <urn:x-test:a> <urn:x-test:in> "examples" }}
+        }}""")
+    source = StoreSource(path=str(folder))
+    scratch = source.scratch()
+    try:
+        stores = source.open(scratch)
+        seen = stores.served.query("SELECT ?o WHERE { <urn:x-test:a> <urn:x-test:in> ?o }")
+        assert [str(row[0]) for row in seen.rows] == ["served"]
+        assert stores.served.graph_names() == [Graphs.DATA]
+        assert len(stores.full.graph_names()) == 3  # the store itself, every graph in it
+        stores.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
