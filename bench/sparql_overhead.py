@@ -1,6 +1,7 @@
 """/sparql against the bare engine, and before against after, interleaved in one run.
 
     .venv/bin/python bench/sparql_overhead.py --store DIR [--before /work/main/.venv/bin]
+        [--queries NAME,NAME...] [--rounds N]
 
 Starts `kg serve` from this checkout (and, with --before, from another checkout's virtualenv,
 on the same store folder, read-only), a bare Oxigraph server over the same quads, and opens
@@ -11,9 +12,11 @@ pyoxigraph and the ratio to the bare server. Keep-alive clients on loopback, as 
 
 Columns: `run` is this checkout with the answer cache off (KG_ANSWER_CACHE_BYTES=0: every
 query runs; the guard's parse of the text is kept from the warm-up), `kept` the same with the
-cache on (after the warm-up every answer comes from memory), `before` the other checkout, and
-`new text` the `run` server sent a text it has never seen (a unique comment at the end), so
-it pays the guard's parse too, as a query asked for the first time.
+cache on (after the warm-up every answer comes from memory), `before` and `before kept` the
+other checkout the same two ways, and `new text` the `run` server sent a text it has never
+seen (a unique comment at the end), so it pays the guard's parse too, as a query asked for the
+first time. `--queries` keeps `ASK {}` and the canned questions named (at 1M a round of all of
+them takes minutes).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ from run import (  # noqa: E402
 
 from kg.queries import canned_queries  # noqa: E402
 
+PIDS: dict[str, int] = {}  # netloc -> the kg serve process
+
 
 @contextmanager
 def kg_serve(bin_dir: Path, store: Path, env: dict[str, str] | None = None) -> Iterator[str]:
@@ -60,6 +65,7 @@ def kg_serve(bin_dir: Path, store: Path, env: dict[str, str] | None = None) -> I
                               env={**os.environ, **SERVER_ENV, **(env or {})})
     try:
         wait_for(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", server)
+        PIDS[f"127.0.0.1:{port}"] = server.pid
         yield f"127.0.0.1:{port}"
     finally:
         server.terminate()
@@ -101,13 +107,19 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="bin folder of another checkout's venv")
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=3.0, help="per throughput figure")
+    parser.add_argument("--queries", help="comma-separated canned question names (default: all)")
     parser.add_argument("--rate-limits", action="store_true",
                         help="count requests as a default server does (limits too high to "
                              "refuse any), instead of turning the rate limits off")
     args = parser.parse_args()
     counted = {"KG_RATE_LIMIT": "1000000 per minute", "KG_SPARQL_RATE_LIMIT": "1000000 per minute"}
     limits = counted if args.rate_limits else {}
-    queries = {"ASK {}": "ASK {}", **{name: q.text for name, q in canned_queries().items()}}
+    canned = canned_queries()
+    names = args.queries.split(",") if args.queries else list(canned)
+    unknown = [name for name in names if name not in canned]
+    if unknown:
+        parser.error(f"no canned question named {', '.join(unknown)}")
+    queries = {"ASK {}": "ASK {}", **{name: canned[name].text for name in names}}
     print(f"load average at start: {load_average()}", flush=True)
     with ExitStack() as stack, tempfile.TemporaryDirectory() as scratch:
         store = ox.Store.read_only(str(args.store))
@@ -120,7 +132,10 @@ def main() -> None:
                                                        {"KG_ANSWER_CACHE_BYTES": "0", **limits})),
                    "kept": stack.enter_context(kg_serve(BIN, args.store, limits))}
         if args.before:
-            servers["before"] = stack.enter_context(kg_serve(args.before, args.store, limits))
+            servers["before"] = stack.enter_context(
+                kg_serve(args.before, args.store, {"KG_ANSWER_CACHE_BYTES": "0", **limits}))
+            servers["before kept"] = stack.enter_context(kg_serve(args.before, args.store,
+                                                                  limits))
         engines: dict[str, Callable[[str], float | None]] = {
             name: over_http(netloc, "/sparql") for name, netloc in servers.items()}
         engines["new text"] = over_http(servers["run"], "/sparql", new_text=True)
@@ -137,6 +152,7 @@ def main() -> None:
                     ms = run(text)
                     if ms is not None:
                         times[name][engine].append(ms)
+        memory = {name: descendants_rss_mb(PIDS[netloc]) for name, netloc in servers.items()}
         rps: dict[str, float] = {}
         for name, netloc in [*servers.items(), ("oxigraph-server", bare)]:
             path = "/query" if name == "oxigraph-server" else "/sparql"
@@ -146,6 +162,30 @@ def main() -> None:
                     args.seconds)["rps"]
     print(f"load average at end: {load_average()}")
     print(report(times, list(engines), rps))
+    print("\n| server | MB RSS, with its query workers, after the rounds |\n|---|---|")
+    print("\n".join(f"| {name} | {mb:,.0f} |" for name, mb in memory.items()))
+
+
+def descendants_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (the fork server's query workers
+    are the server's grandchildren), in MB."""
+    parent: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parent[int(proc.name)] = int(stat[1])
+            rss[int(proc.name)] = int(stat[21])
+    tree = {pid}
+    grew = True
+    while grew:
+        more = {child for child, up in parent.items() if up in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(rss.get(p, 0) for p in tree) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def load_average() -> str:
@@ -157,7 +197,7 @@ def report(times: dict[str, dict[str, list[float]]], engines: list[str],
     med: dict[str, dict[str, Any]] = {
         q: {e: statistics.median(ts) if ts else None for e, ts in per.items()}
         for q, per in times.items()}
-    servers = [e for e in engines if e in ("run", "kept", "before")]
+    servers = [e for e in engines if e in ("run", "kept", "before", "before kept")]
     head = ["query", *engines, *(f"{s} − pyoxigraph" for s in servers),
             *(f"{s} ÷ server" for s in servers)]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]

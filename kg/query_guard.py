@@ -74,6 +74,12 @@ class CheckedQuery:
     def form(self) -> str:
         return self.facts.form
 
+    @property
+    def reads_default_graph_only(self) -> bool:
+        """No dataset named (FROM, FROM NAMED, protocol) and no GRAPH pattern anywhere: the
+        query sees the default graph, the union of the served graphs, and no other."""
+        return not (self.default_graph_uris or self.named_graph_uris or self.facts.graph_terms)
+
     def can_read(self, graph: str) -> bool:
         """Whether the query may see `graph`: named in its dataset, or reachable by a GRAPH
         pattern (a variable, or that graph's IRI) when the dataset leaves the named graphs open

@@ -227,3 +227,25 @@ def test_a_graph_named_before_it_exists_can_be_read_once_written() -> None:
                           lambda: ["https://w3id.org/remedy-kg/graph/data"])
     assert checked.default_graph_uris == (EMPTY_GRAPH,)  # empty today...
     assert checked.can_read(COMMUNITY)  # ...but not for good
+
+
+@pytest.mark.parametrize("query, only", [
+    ("ASK {}", True),
+    ("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { ?s a ?t } }", True),
+    ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", False),
+    ("SELECT * WHERE { GRAPH <https://w3id.org/remedy-kg/graph/data> { ?s ?p ?o } }", False),
+    ("ASK { FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }", False),
+    ("SELECT * WHERE { { SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } } }", False),
+    ("SELECT * FROM <https://w3id.org/remedy-kg/graph/data> WHERE { ?s ?p ?o }", False),
+    ("SELECT * FROM NAMED <https://w3id.org/remedy-kg/graph/nowhere> WHERE { ?s ?p ?o }", False),
+])
+def test_which_queries_read_the_default_graph_only(query: str, only: bool) -> None:
+    held = ["https://w3id.org/remedy-kg/graph/data", COMMUNITY]
+    assert check_query(query, lambda: held).reads_default_graph_only is only
+
+
+def test_a_protocol_dataset_is_more_than_the_default_graph() -> None:
+    held = ["https://w3id.org/remedy-kg/graph/data"]
+    for given in ({"default_graph_uris": held}, {"named_graph_uris": held}):
+        assert not check_query("ASK { ?s ?p ?o }", lambda: held, **given) \
+            .reads_default_graph_only

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing.process
+import shutil
 from pathlib import Path
 
 import pytest
 
 from kg.namespaces import Graphs
-from kg.query_workers import QueryRequest, StoreSource, WorkerPool
-from kg.store import open_store
+from kg.query_workers import QueryRequest, StoreSource, Worker, WorkerPool
+from kg.store import OxigraphStore, open_store
 from kg.store.journal import open_journal
 
 
@@ -38,3 +40,97 @@ def test_a_worker_following_a_journal_reads_a_checkpoint_of_the_disk_store(
     assert not scratch.exists()
     with open_store(disk_store, read_only=True) as disk:  # the store itself took no write
         assert len(disk._store) == curated  # type: ignore[attr-defined]
+
+
+def test_a_query_of_the_default_graph_alone_runs_on_the_served_graphs_only(
+        disk_store, engine, tmp_path: Path) -> None:
+    """The served store answers over the engine's union of its graphs: it must hold no graph
+    kept apart (VoID, examples, community), and its answers must be those of the served list."""
+    if engine is not None:
+        pytest.skip("workers serve the embedded on-disk store only")
+    journal = tmp_path / "community.jsonl"
+    writer = open_journal(journal)
+    writer.update(f'INSERT DATA {{ GRAPH <{Graphs.COMMUNITY}> {{ '
+                  '<urn:x-test:post> <urn:x-test:says> "written after the build" } }')
+    writer.close()
+    source = StoreSource(path=str(disk_store), journal=str(journal))
+    with open_store(disk_store, read_only=True) as disk:
+        held = disk.graph_names()
+        served = [g for g in held if g not in disk.namespaces.graphs.APART]
+    assert set(held) - set(served), "the shipped store holds graphs apart (VoID, examples)"
+    scratch = source.scratch()
+    try:
+        stores = source.open(scratch)
+        assert stores.served.graph_names() == served
+        assert stores.full.graph_names() == held
+        stores.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    pool = WorkerPool(lambda: source, 1)
+    try:
+        union = pool.query(QueryRequest(count, default_graph_only=True), 60)
+        for apart in ("ASK { ?s <urn:x-test:says> ?o }",  # the community graph
+                      "ASK { ?s a <http://rdfs.org/ns/void#Dataset> }"):  # the VoID graph
+            assert pool.query(QueryRequest(apart, default_graph_only=True), 60) \
+                .result.boolean is False
+        worker = Path(pool._workers[0].scratch)
+        assert not (worker / "store").exists()  # the full checkpoint waits for a query naming
+        listed = pool.query(QueryRequest(count, default_graph_uris=tuple(served)), 60)
+        assert (worker / "store").is_dir()
+        assert int(union.result.rows[0][0]) == int(listed.result.rows[0][0]) > 0
+        assert pool.query(QueryRequest(
+            f"ASK {{ GRAPH <{Graphs.VOID}> {{ ?s a <http://rdfs.org/ns/void#Dataset> }} }}"),
+            60).result.boolean is True
+    finally:
+        pool.close()
+
+
+def test_a_request_with_a_dataset_cannot_claim_the_default_graph_only() -> None:
+    with pytest.raises(ValueError):
+        QueryRequest("ASK {}", default_graph_uris=("urn:x-test:g",), default_graph_only=True)
+
+
+def test_a_worker_that_cannot_start_leaves_no_scratch_folder(
+        disk_store, engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    if engine is not None:
+        pytest.skip("workers serve the embedded on-disk store only")
+    made: list[str] = []
+    scratch = StoreSource.scratch
+
+    def remembered(self: StoreSource) -> str | None:
+        made.append(scratch(self))
+        return made[-1]
+
+    def refuse(self: object) -> None:
+        raise RuntimeError("cannot start a process here")
+
+    monkeypatch.setattr(StoreSource, "scratch", remembered)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    with pytest.raises(RuntimeError):
+        Worker(StoreSource(path=str(disk_store)))
+    assert made and made[0] is not None and not Path(made[0]).exists()
+
+
+def test_the_served_checkpoint_holds_only_the_served_graphs(tmp_path: Path) -> None:
+    """Its default graph is the engine's union of all it holds: a triple of a graph kept
+    apart, or of the store's unnamed graph, would otherwise be read as served data."""
+    folder = tmp_path / "store"
+    with OxigraphStore(folder) as built:
+        built.update(f"""INSERT DATA {{
+            <urn:x-test:a> <urn:x-test:in> "data" .
+            GRAPH <{Graphs.DATA}> {{ <urn:x-test:a> <urn:x-test:in> "served" }}
+            GRAPH <{Graphs.VOID}> {{ <urn:x-test:a> <urn:x-test:in> "void" }}
+            GRAPH <{Graphs.EXAMPLES}> {{ <urn:x-test:a> <urn:x-test:in> "examples" }}
+        }}""")
+    source = StoreSource(path=str(folder))
+    scratch = source.scratch()
+    try:
+        stores = source.open(scratch)
+        seen = stores.served.query("SELECT ?o WHERE { <urn:x-test:a> <urn:x-test:in> ?o }")
+        assert [str(row[0]) for row in seen.rows] == ["served"]
+        assert stores.served.graph_names() == [Graphs.DATA]
+        assert len(stores.full.graph_names()) == 3  # the store itself, every graph in it
+        stores.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -107,3 +107,35 @@ def test_no_answers_kept_when_the_cache_is_off(embedded_store) -> None:
             assert "X-Answer-Cache" not in _ask(client, "ASK {}").headers
     finally:
         app.extensions["kg_query_runner"].close()
+
+
+def test_on_disk_the_default_graph_holds_no_graph_apart_and_named_ones_answer(
+        disk_store, engine, tmp_path) -> None:
+    """Through /sparql on an on-disk store: a query naming no graph runs on the workers'
+    served-graphs checkpoint (kg.query_workers); FROM, the protocol's graph URIs and GRAPH
+    still reach the VoID graph, kept apart from the default graph."""
+    if engine is not None:
+        pytest.skip("workers serve the embedded on-disk store only")
+    from kg.namespaces import Graphs
+    from kg.store import open_store
+    from tests.conftest import make_app
+
+    dataset = "ASK { ?s a <http://rdfs.org/ns/void#Dataset> }"
+    app = make_app(open_store(disk_store, read_only=True), ANSWER_CACHE_BYTES=0,
+                   COMMUNITY_JOURNAL=str(tmp_path / "community.jsonl"))
+    try:
+        client = app.test_client()
+
+        def asked(query: str, **params: str) -> bool:
+            answer = client.get("/sparql", query_string={"query": query, **params},
+                                headers={"Accept": "application/sparql-results+json"})
+            assert answer.status_code == 200, answer.get_data(as_text=True)
+            return answer.get_json()["boolean"]
+
+        assert asked("ASK { ?s a <http://www.w3.org/2002/07/owl#Class> }")  # served data
+        assert not asked(dataset)
+        assert asked(f"ASK FROM <{Graphs.VOID}> {{ ?s a <http://rdfs.org/ns/void#Dataset> }}")
+        assert asked(dataset, **{"default-graph-uri": Graphs.VOID})
+        assert asked("ASK { GRAPH ?g { ?s a <http://rdfs.org/ns/void#Dataset> } }")
+    finally:
+        app.extensions["kg_query_runner"].close()

@@ -43,13 +43,17 @@ class QueryRunner:
 
     def run(self, sparql: str, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = (), base_iri: str | None = None,
-            syntax: RdfSyntax | ResultsSyntax | None = None, cacheable: bool = False) -> Answer:
+            syntax: RdfSyntax | ResultsSyntax | None = None, cacheable: bool = False,
+            default_graph_only: bool = False) -> Answer:
         """Raises ServiceUnavailable when every slot stays taken, QueryTimeout at the limit.
 
         With a `syntax`, the answer may come back already written in it (`Answer.data`, by the
         embedded engine's own serialisers); else, and for other engines, as `Answer.result`.
         `cacheable`: the caller knows the query cannot read a graph that changes under the
         server (the community graph), so a kept answer may stand in for running it.
+        `default_graph_only`: the query reads nothing but the default graph
+        (kg.query_guard.CheckedQuery.reads_default_graph_only); a worker then runs it on its
+        store of the served graphs alone, over the engine's union (kg.query_workers).
         """
         key = None
         if cacheable and syntax is not None and self._answers is not None:
@@ -58,20 +62,18 @@ class QueryRunner:
             kept = self._answers.get(key)
             if kept is not None:
                 return Answer(None, kept[1], kept[0], cached=True)
-        done = self._run(sparql, default_graph_uris, named_graph_uris, base_iri, syntax)
+        done = self._run(QueryRequest(sparql, tuple(default_graph_uris), tuple(named_graph_uris),
+                                      self.max_rows, base_iri, syntax.name if syntax else None,
+                                      default_graph_only))
         if key is not None and done.data is not None and self._answers is not None:
             self._answers.put(key, (done.data, done.truncated), len(done.data))
         return done
 
-    def _run(self, sparql: str, default_graph_uris: Sequence[str],
-             named_graph_uris: Sequence[str], base_iri: str | None,
-             syntax: RdfSyntax | ResultsSyntax | None) -> Answer:
+    def _run(self, request: QueryRequest) -> Answer:
         if not self._slots.acquire(timeout=self.queue_wait):
             raise ServiceUnavailable(
                 f"{self.max_concurrent} queries are already running, the most this endpoint "
                 f"runs at once; try again shortly.", retry_after=max(1, round(self.queue_wait)))
-        request = QueryRequest(sparql, tuple(default_graph_uris), tuple(named_graph_uris),
-                               self.max_rows, base_iri, syntax.name if syntax else None)
         try:
             if self._pool is None:
                 return answer(self.store, request, timeout=self.timeout)

@@ -69,7 +69,8 @@ def endpoint() -> Response | str:
     assert offer.syntax is not None
     answer = runner.run(query, checked.default_graph_uris, checked.named_graph_uris,
                         base_iri=base, syntax=offer.syntax,
-                        cacheable=not checked.can_read(store.namespaces.graphs.COMMUNITY))
+                        cacheable=not checked.can_read(store.namespaces.graphs.COMMUNITY),
+                        default_graph_only=checked.reads_default_graph_only)
     response = respond(_body(answer, offer), offer)
     if answer.cached:
         response.headers[CACHE_HEADER] = "hit"
