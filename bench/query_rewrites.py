@@ -1,6 +1,6 @@
 """Rewritten questions against their earlier text, on the same store, interleaved in one run.
 
-    .venv/bin/python bench/query_rewrites.py --store DIR [--rounds 5]
+    .venv/bin/python bench/query_rewrites.py --store DIR [--rounds 5] [--only NAME ...]
 
 The earlier texts are the ones tests/test_canned_rewrites.py and tests/test_search_index.py pin
 the answers to (tests/fixtures/*-before-rewrite/). Each is run on the built store opened
@@ -59,9 +59,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, required=True, help="a built store folder")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="time only this question (repeatable); default: every one")
     args = parser.parse_args()
     store = ox.Store.read_only(str(args.store))
-    texts = pairs()
+    texts = {n: t for n, t in pairs().items() if not args.only or n in args.only}
+    if not texts:
+        parser.error(f"no rewritten question named {', '.join(args.only)}; there are: "
+                     f"{', '.join(pairs())}")
     print(f"store {args.store}: {len(store):,} quads; load average before "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     counts = {}
