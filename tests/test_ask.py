@@ -138,7 +138,8 @@ def test_slots_are_read_and_refilled() -> None:
     assert slot.iri == str(ID["condition/asthma"]) and slot.cls == str(RKG.Condition)
     example = next(e for e in examples() if e.name == "remedies-for-condition")
     filled = fill(example, [str(ID["condition/asthma"])])
-    assert f"VALUES ?condition {{ <{ID['condition/asthma']}> }}" in filled
+    # Every place the query names the condition (the claims and their evidence levels).
+    assert filled.count(f"rkg:condition <{ID['condition/asthma']}>") == 2
     assert "condition:fibromyalgia" not in filled.split("# slot:")[1].split("\n", 1)[1]
     with pytest.raises(ValueError, match="not a valid IRI"):
         fill(example, ["https://x/> } ; DROP ALL #"])
