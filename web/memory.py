@@ -17,33 +17,25 @@ On a C library without these functions (musl, macOS) this does nothing.
 
 from __future__ import annotations
 
-import ctypes
 import threading
 import time
+from collections.abc import Callable
 
 from flask import Flask, Response, g
+
+from kg import heap
 
 SLOW_REQUEST_S = 0.1  # a request this long has likely built (and freed) a large answer
 MIN_INTERVAL_S = 1.0  # between two trims: a trim walks every arena
 MAX_ARENAS = 2
-_M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
 EXTENSION = "kg_memory_trimmer"
-
-
-def _glibc() -> ctypes.CDLL | None:
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.malloc_trim, libc.mallopt  # noqa: B018 - both must exist
-    except (OSError, AttributeError):
-        return None
-    return libc
 
 
 class Trimmer:
     """One daemon thread that trims the heap when asked, at most once per MIN_INTERVAL_S."""
 
-    def __init__(self, libc: ctypes.CDLL):
-        self.libc = libc
+    def __init__(self, trim: Callable[[], None] = heap.trim):
+        self.trim = trim
         self.asked = threading.Event()
         self.trims = 0
         threading.Thread(target=self._run, name="malloc trim", daemon=True).start()
@@ -55,7 +47,7 @@ class Trimmer:
         while True:
             self.asked.wait()
             self.asked.clear()
-            self.libc.malloc_trim(0)  # ctypes lets go of the GIL meanwhile
+            self.trim()
             self.trims += 1
             time.sleep(MIN_INTERVAL_S)
 
@@ -64,21 +56,20 @@ _trimmer: Trimmer | None = None
 _lock = threading.Lock()
 
 
-def _shared_trimmer(libc: ctypes.CDLL) -> Trimmer:
+def _shared_trimmer() -> Trimmer:
     # One per process: the heap is the process's, whichever app asks.
     global _trimmer
     with _lock:
         if _trimmer is None:
-            libc.mallopt(_M_ARENA_MAX, MAX_ARENAS)  # before the server's threads start
-            _trimmer = Trimmer(libc)
+            heap.limit_arenas(MAX_ARENAS)  # before the server's threads start
+            _trimmer = Trimmer()
     return _trimmer
 
 
 def init_app(app: Flask) -> None:
-    libc = _glibc()
-    if libc is None:
+    if heap.glibc() is None:
         return
-    trimmer = app.extensions[EXTENSION] = _shared_trimmer(libc)
+    trimmer = app.extensions[EXTENSION] = _shared_trimmer()
 
     @app.before_request
     def started() -> None:
