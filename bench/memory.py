@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -257,6 +258,46 @@ def measure(kg: str, store: str, rounds: int, seconds: float, trim: bool) -> dic
     return out
 
 
+def interleaved(kgs: dict[str, str], store: str, rounds: int) -> dict[str, dict[str, float]]:
+    """p50 ms of a search and a claim page on every tree's server at once, asked in turn, so
+    that the load of a shared machine falls on each alike."""
+    sys.path.insert(0, str(BENCH))
+    import pyoxigraph as ox
+    import run
+
+    disk = ox.Store.read_only(store)
+    claim = run.first_entity(disk, "Claim", run.RLS_CLAIM)
+    remedy = run.first_entity(disk, "Herb") if claim != run.RLS_CLAIM else \
+        "https://w3id.org/remedy-kg/id/remedy/acupuncture"
+    word = run.label_of(disk, remedy).split()[0][:5]
+    del disk
+    paths = {"search word": "/api/search?q=" + urllib.parse.quote(word),
+             "search short": "/api/search?q=" + urllib.parse.quote(word[:2]),
+             "claim page": run.local(claim)}
+    servers, clients = [], {}
+    try:
+        for name, kg in kgs.items():
+            port = run.free_port()
+            server = subprocess.Popen([kg, "--store", store, "serve", "--port", str(port)],
+                                      env={**os.environ, **run.SERVER_ENV},
+                                      stderr=subprocess.DEVNULL)
+            servers.append(server)
+            run.wait_for(f"http://127.0.0.1:{port}/", server)
+            clients[name] = run.Client(f"127.0.0.1:{port}")
+        times: dict[str, dict[str, list[float]]] = {n: {p: [] for p in paths} for n in kgs}
+        for i in range(rounds + 3):  # three rounds to warm up (label index, page cache)
+            for what, path in paths.items():
+                for name, client in clients.items():
+                    status, _, ms, _ = client.get(path)
+                    if i >= 3 and status == 200:
+                        times[name][what].append(ms)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    return {n: {p: statistics.median(ts) for p, ts in per.items()} for n, per in times.items()}
+
+
 MB = 2**20
 
 
@@ -314,6 +355,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0, help="per load step")
     parser.add_argument("--trim", action="store_true",
                         help="call malloc_trim(0) in the server after reading it, and report")
+    parser.add_argument("--latency-rounds", type=int, default=300,
+                        help="rounds of the interleaved p50 (every tree's server at once)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     everything: dict[str, Any] = {}
@@ -328,6 +371,13 @@ def main() -> None:
             results[name]["load_average"] = Path("/proc/loadavg").read_text().split()[:3]
         everything[label] = results
         print(table(label, results), flush=True)
+        if len(args.kg) > 1:
+            kgs = {a.partition("=")[0]: a.partition("=")[2] for a in args.kg}
+            p50 = interleaved(kgs, folder, args.latency_rounds)
+            everything[label + " interleaved p50"] = p50
+            for what in next(iter(p50.values())):
+                print(f"| {what} p50 ms, asked in turn ({args.latency_rounds} rounds) | "
+                      + " | ".join(f"{p50[n][what]:.3f}" for n in kgs) + " |", flush=True)
         print("load average after: " + " ".join(results[name]["load_average"]), flush=True)
     if args.out:
         args.out.write_text(json.dumps(everything, indent=1))
