@@ -286,8 +286,10 @@ def interleaved(kgs: dict[str, str], store: str, rounds: int) -> dict[str, dict[
             clients[name] = run.Client(f"127.0.0.1:{port}")
         times: dict[str, dict[str, list[float]]] = {n: {p: [] for p in paths} for n in kgs}
         for i in range(rounds + 3):  # three rounds to warm up (label index, page cache)
+            # Each round in the other order: the server asked second was measured slower.
+            order = list(clients.items())[::-1 if i % 2 else 1]
             for what, path in paths.items():
-                for name, client in clients.items():
+                for name, client in order:
                     status, _, ms, _ = client.get(path)
                     if i >= 3 and status == 200:
                         times[name][what].append(ms)
