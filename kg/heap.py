@@ -8,7 +8,6 @@ sits at the top of a heap; `malloc_trim(0)` returns every free page. On a C libr
 from __future__ import annotations
 
 import ctypes
-import os
 from functools import cache
 
 _M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
@@ -38,14 +37,3 @@ def limit_arenas(count: int) -> None:
     if libc is not None:
         libc.mallopt(_M_ARENA_MAX, count)
 
-
-def resident_bytes() -> int | None:
-    """This process's resident memory (Linux's /proc/self/statm), None elsewhere."""
-    try:
-        with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * _PAGE
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
