@@ -48,3 +48,13 @@ def test_a_quick_request_does_not(embedded_client, asked: list[bool],
     assert response.status_code == 200
     response.close()
     assert asked == []
+
+
+def test_a_streamed_dump_asks_when_it_ends(embedded_client, asked: list[bool],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "SLOW_REQUEST_S", 3600.0)  # the request's time is not it
+    response = embedded_client.get("/downloads/ontology.ttl")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.get_data()  # the whole dump, read
+    response.close()
+    assert asked == [True]
