@@ -22,6 +22,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +34,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Variable
 from rdflib.query import Result
 
-from kg import engine_answers
+from kg import engine_answers, heap
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfSyntax, ResultsSyntax
 from kg.namespaces import CANONICAL_BASE, namespaces
 from kg.results import QueryResult, capped
@@ -42,6 +43,7 @@ from kg.store.journal import JournalFollower
 
 NQUADS = RDF_FORMATS["nquads"]
 KILL_WAIT = 5.0  # seconds for the system to reap a killed worker
+TRIM_AFTER_S = 0.1  # a query this long has likely built (and freed) a large answer
 
 
 class WorkerLost(StoreError):
@@ -370,6 +372,7 @@ def _serve(conn: Connection, source: StoreSource, memory_bytes: int | None = Non
         if stores is None:
             conn.send(("error", failure))
             continue
+        started = time.monotonic()
         try:
             store = stores.store_for(request)
             if follower is not None and not request.default_graph_only:
@@ -387,6 +390,8 @@ def _serve(conn: Connection, source: StoreSource, memory_bytes: int | None = Non
             conn.send(("memory",))
         except Exception as exc:  # the server must hear of every failure, not a dead pipe
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        if time.monotonic() - started >= TRIM_AFTER_S:
+            heap.trim()  # a long query's answer is freed: give its heap back (kg/heap.py)
 
 
 def _journal_state(path: os.PathLike[str] | str) -> tuple[int, int, int]:

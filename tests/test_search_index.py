@@ -47,3 +47,41 @@ def test_the_search_query_gives_what_its_earlier_text_gave(store: Store, q: str)
     assert sorted(map(repr, now)) == sorted(map(repr, earlier))
     assert [(r[3], r[1]) for r in now] == [(r[3], r[1]) for r in earlier]
     assert earlier or q == "zzqx"
+
+ROWS = [  # (entity, text, label, type label), as label-index.rq gives them
+    ("https://w3id.org/remedy-kg/id/a", "Zú Sān Lǐ", "Zú Sān Lǐ", "Acupoint"),
+    ("https://w3id.org/remedy-kg/id/a", "ST36", "Zú Sān Lǐ", "Acupoint"),
+    ("https://w3id.org/remedy-kg/id/b", "xab", "xab", ""),
+    ("https://w3id.org/remedy-kg/id/c", "cde", "cde", "Herb"),
+    ("https://w3id.org/remedy-kg/id/d", "Sānqī", "Sānqī", "Herb"),
+    ("https://w3id.org/remedy-kg/id/d", "sanqi", "Sānqī", "Herb"),
+]
+
+
+def naive(q: str) -> list[tuple[str, str, str]]:
+    """search.rq's ranking, spelled out over the rows."""
+    best: dict[str, tuple[int, str, str]] = {}
+    for entity, text, _label, _kind in ROWS:
+        text, length = text.lower(), min(len(r[2]) for r in ROWS if r[0] == entity)
+        if q.lower() in text:
+            score = (0 if text.startswith(q.lower()) else 1000) + length
+            first = next(r for r in ROWS if r[0] == entity)
+            if entity not in best or score < best[entity][0]:
+                best[entity] = (score, first[2], first[3])
+    ordered = sorted(best, key=lambda e: (best[e][0], best[e][1]))
+    return [(e, best[e][1], best[e][2]) for e in ordered]
+
+
+@pytest.mark.parametrize("q", ["ǐ", "lǐ", "SĀN", "sān", "bc", "abc", "b", "c", "st3", "qī", ""])
+def test_the_compact_index_keeps_character_semantics(q: str) -> None:
+    # Non-ASCII labels, and no match across the end of one text into the next ("xab"+"cde").
+    index = LabelIndex.from_rows(ROWS)
+    found = [(m.entity, m.label, m.type) for m in index.search(q, 100)]
+    assert found == naive(q)
+    assert [(m.entity, m.label, m.type) for m in index.search(q, 100)] == naive(q)
+
+
+def test_each_type_label_is_kept_once() -> None:
+    index = LabelIndex.from_rows(ROWS)
+    assert sorted(index.kinds) == ["", "Acupoint", "Herb"]
+    assert index.search("zú", 1)[0].type == "Acupoint"

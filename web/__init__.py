@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from kg.namespaces import SCHEMA, checked_base
 from kg.store import Store
-from web import community, errors, limits, page_cache, query_runner, security, settings
+from web import community, errors, limits, memory, page_cache, query_runner, security, settings
 from web import store as store_resource
 from web.store import namespaces
 
@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
     checked_base(app.config["BASE_IRI"])
 
     store_resource.init_app(app, store)
+    memory.init_app(app)  # first: its before_request times every request
     journal = community.init_app(app)
     query_runner.init_app(app, store_resource.get_store_of(app), journal)
     errors.init_app(app)

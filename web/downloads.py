@@ -25,6 +25,7 @@ from flask import (
 )
 
 from kg.formats import RDF_FORMATS, RdfSyntax
+from web import memory
 from web.descriptions import void_description
 from web.entities import serialize
 from web.negotiation import choose, content_type, rdf_offers, respond
@@ -135,6 +136,8 @@ def _streamed(part: str, syntax: RdfSyntax, path: Path) -> Iterator[bytes]:
     if first is _DONE and failure:
         raise failure[0]
 
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
     def body() -> Iterator[bytes]:
         chunk = first
         try:
@@ -145,6 +148,7 @@ def _streamed(part: str, syntax: RdfSyntax, path: Path) -> Iterator[bytes]:
                 raise failure[0]
         finally:
             cancelled.set()
+            memory.after_large_work(app)  # the whole graph went through the heap
 
     return body()
 

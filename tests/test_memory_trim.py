@@ -1,0 +1,60 @@
+"""Heap freed by long requests is handed back to the system (web/memory.py)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from kg import heap
+from web import memory
+
+
+def test_the_trimmer_trims_when_asked() -> None:
+    trimmed = threading.Event()
+    trimmer = memory.Trimmer(trimmed.set)
+    assert not trimmed.wait(0.2)  # nothing until asked
+    trimmer.ask()
+    assert trimmed.wait(5)
+
+
+def test_trim_runs_on_this_c_library() -> None:
+    heap.trim()  # no error on glibc, nothing done elsewhere
+
+
+@pytest.fixture
+def asked(embedded_client, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    trimmer = embedded_client.application.extensions.get(memory.EXTENSION)
+    if trimmer is None:
+        pytest.skip("not glibc: nothing to trim")
+    calls: list[bool] = []
+    monkeypatch.setattr(trimmer, "ask", lambda: calls.append(True))
+    return calls
+
+
+def test_a_long_request_asks_for_a_trim_once_sent(embedded_client, asked: list[bool],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "SLOW_REQUEST_S", 0.0)
+    response = embedded_client.get("/api/search?q=acu")
+    assert response.status_code == 200
+    response.close()
+    assert asked == [True]
+
+
+def test_a_quick_request_does_not(embedded_client, asked: list[bool],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "SLOW_REQUEST_S", 3600.0)
+    response = embedded_client.get("/api/search?q=acu")
+    assert response.status_code == 200
+    response.close()
+    assert asked == []
+
+
+def test_a_streamed_dump_asks_when_it_ends(embedded_client, asked: list[bool],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "SLOW_REQUEST_S", 3600.0)  # the request's time is not it
+    response = embedded_client.get("/downloads/ontology.ttl")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.get_data()  # the whole dump, read
+    response.close()
+    assert asked == [True]
