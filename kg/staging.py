@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Self
 
 import pyoxigraph as ox
@@ -24,8 +25,8 @@ from kg.load import LoadError, SyntaxProblem, load_into, new_graph
 from kg.namespaces import CANONICAL_BASE, Graphs, Namespaces
 from kg.project import Project
 from kg.quality import QualityReport, run_checks_in
-from kg.shacl_sparql import COLLAPSED, keep_datatype, restore_datatypes
-from kg.store.oxigraph import GraphSource, OxigraphStore, to_rdflib, triples_in
+from kg.shacl_sparql import ALIAS, COLLAPSED, keep_datatype, restore_datatypes
+from kg.store.oxigraph import GraphSource, OxigraphStore, Replacement, to_rdflib, triples_in
 from kg.validate import ValidationReport, validate_in_store
 from kg.void import void_statistics
 
@@ -105,11 +106,35 @@ class Staging:
     def count(self, graph: ox.NamedNode) -> int:
         return triples_in(self.store, graph)
 
-    def source(self, graph: ox.NamedNode, namespaces: Namespaces) -> StagedGraph:
-        """One staged graph, to write under the store's base."""
+    def source(self, graph: ox.NamedNode, namespaces: Namespaces, *,
+               blank_only: bool = False) -> StagedGraph:
+        """One staged graph, to write under the store's base (`blank_only`: only its triples
+        that name a blank node, the rest written by `write_unshared`)."""
         if not self.validated:
             raise RuntimeError("staged graphs are written only after validation")
-        return StagedGraph(self.store, graph, self.count(graph), namespaces)
+        return StagedGraph(self.store, graph, self.count(graph), namespaces, blank_only)
+
+    def write_unshared(self, graph: ox.NamedNode, out: Path) -> None:
+        """The graph's triples that name no blank node, as N-Triples, each literal under the
+        datatype its file gave it: a file for the bulk loader (kg.store.oxigraph.Replacement),
+        which runs beside validation. That may be before validation ends: the datatypes are
+        restored here whether or not `validate` has restored them yet (the query reads one
+        snapshot of the store), and the folder loaded is used only once every report passed.
+        The triples with blank nodes are left to `source(..., blank_only=True)`: a loader names
+        blank nodes afresh per file, and the inferred graph shares them with the data graph."""
+        self.store.query(f"""
+            CONSTRUCT {{ ?s ?p ?written }} WHERE {{
+              GRAPH <{graph.value}> {{ ?s ?p ?o }} FILTER(!isBlank(?s) && !isBlank(?o))
+              BIND(IF(isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{ALIAS}"),
+                      STRDT(STR(?o), IRI(STRAFTER(STR(DATATYPE(?o)), "{ALIAS}"))), ?o)
+                   AS ?written) }}""").serialize(str(out), ox.RdfFormat.N_TRIPLES)
+
+    def load_unshared_into(self, fresh: Replacement) -> None:
+        """The asserted graphs' triples without blank nodes (`write_unshared`), bulk-loaded
+        into a new store folder; canonical IRIs, as staged."""
+        for graph in ASSERTED:
+            fresh.load_written(lambda out, graph=graph: self.write_unshared(graph, out),
+                               ox.RdfFormat.N_TRIPLES, graph)
 
     def graph(self, graph: ox.NamedNode, namespaces: Namespaces) -> Graph:
         """One staged graph as an rdflib graph under the store's base: for stores that are
@@ -133,11 +158,15 @@ class StagedGraph(GraphSource):
     """
 
     def __init__(self, store: ox.Store, graph: ox.NamedNode, triples: int,
-                 namespaces: Namespaces):
+                 namespaces: Namespaces, blank_only: bool = False):
         self.store, self.graph, self.triples, self.namespaces = store, graph, triples, namespaces
+        self.blank_only = blank_only  # `triples` still counts the whole graph
 
     def write(self, store: ox.Store, graph: ox.NamedNode, *, bulk: bool) -> None:
-        quads = self.store.quads_for_pattern(None, None, None, self.graph)
+        quads: Iterable[ox.Quad] = self.store.quads_for_pattern(None, None, None, self.graph)
+        if self.blank_only:
+            quads = (q for q in quads if isinstance(q.subject, ox.BlankNode)
+                     or isinstance(q.object, ox.BlankNode))
         if not self.namespaces.canonical:
             quads = _rebased(quads, self.namespaces, graph)
         elif graph != self.graph:
