@@ -153,10 +153,10 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
     rebase = ns.rebase_graph
     embedded = isinstance(store, OxigraphStore)
     # An on-disk store under the canonical base gets a new folder, swapped in at the end: the
-    # bulk loader fills it with most of the data and ontology graphs (their triples without
-    # blank nodes) on a thread while validation and the checks run, since neither changes
-    # those triples and the loader reads a file without holding the GIL. The folder is thrown
-    # away if any report fails.
+    # bulk loader fills it with the data and ontology graphs' triples without blank nodes on a
+    # thread while validation runs (it does not change them), then the inferred graph's beside
+    # describe and the checks; it reads a file, so it does not hold the GIL. The folder is
+    # thrown away if any report fails.
     fresh = (store.replacement() if isinstance(store, OxigraphStore) and store.path
              and not store.read_only and ns.canonical else None)
     try:
@@ -173,11 +173,11 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
             if stamp:
                 stamp.unlink(missing_ok=True)
             if embedded:
-                # What the loader has not written yet: with `fresh`, the asserted graphs'
-                # triples with blank nodes (kept one node with the inferred graph's), else all.
+                # What the loader has not written: with `fresh`, the staged graphs' triples
+                # with blank nodes (one load, so the nodes the inferred graph shares with the
+                # data graph stay one node each), else all of them.
                 sources: dict[str, GraphSource] = {
-                    **{name: staging.source(graph, ns, blank_only=fresh is not None
-                                            and graph in ASSERTED)
+                    **{name: staging.source(graph, ns, blank_only=fresh is not None)
                        for name, graph in staged.items()},
                     **{name: RdflibGraph(graph) for name, graph in small.items()}}
                 store.replace_graphs_from(sources, into=fresh)
@@ -218,8 +218,8 @@ def _validate_check_infer(staging: Staging, shapes: Graph, fresh: Replacement | 
     # holding the GIL (checks and infer at 1M: 6.0 s one after the other, 3.6 s side by side).
     # Leaving this block waits for both, so a failed build removes `fresh` only once its
     # loader has stopped.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        loaded = pool.submit(staging.load_unshared_into, fresh) if fresh else None
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        loaded = pool.submit(staging.load_unshared_into, fresh, ASSERTED) if fresh else None
         with _timed(result.timings, "validate", progress):
             result.report = staging.validate(shapes)
         if not result.report.conforms:
@@ -232,6 +232,12 @@ def _validate_check_infer(staging: Staging, shapes: Graph, fresh: Replacement | 
         checked = pool.submit(checks)
         with _timed(result.timings, "infer", progress):
             staging.infer()
+        if fresh is not None and loaded is not None:
+            # The inferred graph's triples too, once the loader is done with the others (one
+            # loader at a time into one folder), beside describe and the checks.
+            first = loaded
+            loaded = pool.submit(lambda: (first.result(),
+                                          staging.load_unshared_into(fresh, (INFERRED,))))
         if rebase is not None:
             with _timed(result.timings, "describe", progress):
                 void = rebase(staging.describe(shapes))

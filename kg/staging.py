@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Self
 
@@ -60,14 +61,21 @@ class Staging:
         """Parse every ontology and data file into its graph; raises LoadError naming every
         file that does not parse (with its line), as kg.load.load_files does."""
         staging = cls()
-        problems: list[SyntaxProblem] = []
-        for paths, graph in ((project.ontology_files, ONTOLOGY), (project.data_files, DATA)):
-            for path in paths:
-                try:
-                    # Integer-derived datatypes under validation's alias until validated.
-                    load_into(staging.store, path, graph, keep_datatype, _may_name_narrowed)
-                except LoadError as exc:
-                    problems.extend(exc.problems)
+
+        def load(job: tuple[Path, ox.NamedNode]) -> list[SyntaxProblem]:
+            try:
+                # Integer-derived datatypes under validation's alias until validated.
+                load_into(staging.store, *job, keep_datatype, _may_name_narrowed)
+            except LoadError as exc:
+                return exc.problems
+            return []
+
+        jobs = [*((path, ONTOLOGY) for path in project.ontology_files),
+                *((path, DATA) for path in project.data_files)]
+        # Two files at a time: the engine parses and adds a file without holding the GIL, and
+        # each file is its own transaction (and its own blank nodes), so the order is free.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            problems = [p for found in pool.map(load, jobs) for p in found]  # in file order
         if problems:
             raise LoadError(problems)
         return staging
@@ -129,10 +137,10 @@ class Staging:
                       STRDT(STR(?o), IRI(STRAFTER(STR(DATATYPE(?o)), "{ALIAS}"))), ?o)
                    AS ?written) }}""").serialize(str(out), ox.RdfFormat.N_TRIPLES)
 
-    def load_unshared_into(self, fresh: Replacement) -> None:
-        """The asserted graphs' triples without blank nodes (`write_unshared`), bulk-loaded
-        into a new store folder; canonical IRIs, as staged."""
-        for graph in ASSERTED:
+    def load_unshared_into(self, fresh: Replacement, graphs: Iterable[ox.NamedNode]) -> None:
+        """The graphs' triples without blank nodes (`write_unshared`), bulk-loaded into a new
+        store folder; canonical IRIs, as staged."""
+        for graph in graphs:
             fresh.load_written(lambda out, graph=graph: self.write_unshared(graph, out),
                                ox.RdfFormat.N_TRIPLES, graph)
 

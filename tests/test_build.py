@@ -84,3 +84,5 @@ def test_violation_leaves_the_store_unchanged(broken) -> None:
     assert "no-evidence" in str(caught.value)
     assert "evidence level" in str(caught.value)
     assert store.count() == before
+    # The new folder the loader was filling beside validation is gone, and its files.
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["project", "store"]
