@@ -65,8 +65,9 @@ def test_syntax_error_leaves_the_store_unchanged(broken) -> None:
     assert store.count() == before
 
 
-def test_violation_leaves_the_store_unchanged(broken) -> None:
+def test_violation_leaves_the_store_unchanged(broken, monkeypatch: pytest.MonkeyPatch) -> None:
     copy, store, before = broken
+    monkeypatch.setattr("kg.build.LOAD_BESIDE_FROM", 0)  # a new folder loaded while validating
     write(copy.root / "data" / "zz-claim.ttl", """
 @prefix rkg: <https://w3id.org/remedy-kg/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
