@@ -5,7 +5,9 @@ The build used to parse into rdflib graphs and copy the whole graph into a fresh
 step (validate, checks, infer, store): at 1M triples that was 3.2 GB and most of five minutes.
 Here the data and the ontology are parsed straight into the staging store (canonical IRIs, as
 the files are written), every step queries that store, the VoID statistics are counted there,
-and its graphs are handed to the target store quad by quad (rebased under another base). The
+and its graphs are handed to the target store quad by quad (rebased under another base), or,
+for a large build into a new folder, mostly as files the bulk loader reads beside validation
+(`write_unshared`, kg/build.py). The
 shapes stay an rdflib graph (a few hundred triples): they are compiled, and kept out of the
 union that validation, the checks and the rules read (staged only for the VoID, after them).
 """
