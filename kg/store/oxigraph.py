@@ -294,7 +294,14 @@ class Replacement:
 
     def __init__(self, target: Path):
         self.path = target.with_name(f".{target.name}.new-{os.getpid()}")
-        self.discard()  # a folder a killed build of this process id left
+        # What builds killed before they could clean up left (their process is gone).
+        for left in target.parent.glob(f".{target.name}.new-*"):
+            pid = left.name.removeprefix(f".{target.name}.new-").split(".", 1)[0]
+            if pid.isdigit() and (int(pid) == os.getpid() or not _running(int(pid))):
+                if left.is_dir():
+                    shutil.rmtree(left, ignore_errors=True)
+                else:
+                    left.unlink(missing_ok=True)
         self.store: ox.Store | None = ox.Store(str(self.path))
 
     def load_written(self, write: Callable[[Path], None], syntax: ox.RdfFormat,
@@ -324,6 +331,16 @@ class Replacement:
 
     def _scratch(self) -> Path:
         return self.path.with_name(f"{self.path.name}.{threading.get_ident()}.tmp")
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def exchange_folders(first: Path, second: Path) -> None:
