@@ -302,7 +302,14 @@ class Replacement:
                     shutil.rmtree(left, ignore_errors=True)
                 else:
                     left.unlink(missing_ok=True)
-        self.store: ox.Store | None = ox.Store(str(self.path))
+        self._store: ox.Store | None = ox.Store(str(self.path))
+
+    @property
+    def store(self) -> ox.Store:
+        """The new folder's store, until `close` or `discard`."""
+        if self._store is None:
+            raise StoreError(f"the new store folder {self.path} is closed")
+        return self._store
 
     def load_written(self, write: Callable[[Path], None], syntax: ox.RdfFormat,
                      graph: ox.NamedNode) -> None:
@@ -313,18 +320,17 @@ class Replacement:
         scratch = self._scratch()
         try:
             write(scratch)
-            assert self.store is not None
             self.store.bulk_load(path=str(scratch), format=syntax, to_graph=graph)
         finally:
             scratch.unlink(missing_ok=True)
 
     def close(self) -> None:
-        if self.store is not None:
-            self.store.flush()
-            self.store = None  # the engine closes the folder with its last reference
+        if self._store is not None:
+            self._store.flush()
+            self._store = None  # the engine closes the folder with its last reference
 
     def discard(self) -> None:
-        self.store = None
+        self._store = None
         shutil.rmtree(self.path, ignore_errors=True)
         for scratch in self.path.parent.glob(f"{self.path.name}.*.tmp"):
             scratch.unlink(missing_ok=True)
