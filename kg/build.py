@@ -18,7 +18,7 @@ from kg.namespaces import CANONICAL, Namespaces, namespaces
 from kg.project import Project
 from kg.quality import QualityReport, run_checks
 from kg.queries import sparql_files
-from kg.staging import ASSERTED, DATA, INFERRED, ONTOLOGY, Staging
+from kg.staging import ASSERTED, DATA, INFERRED, ONTOLOGY, STAGED, Staging
 from kg.store import OxigraphStore, Store
 from kg.store.oxigraph import GraphSource, RdflibGraph, Replacement
 from kg.validate import Engine, ValidationReport, validate
@@ -157,9 +157,9 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
     embedded = isinstance(store, OxigraphStore)
     # An on-disk store under the canonical base gets a new folder, swapped in at the end: the
     # bulk loader fills it with the data and ontology graphs' triples without blank nodes on a
-    # thread while validation runs (it does not change them), then the inferred graph's beside
-    # describe and the checks; it reads a file, so it does not hold the GIL. The folder is
-    # thrown away if any report fails.
+    # thread while validation runs (it does not change them), then with the inferred graph's
+    # and every triple with a blank node beside describe and the checks; it reads files, so
+    # it does not hold the GIL. The folder is thrown away if any report fails.
     fresh = (store.replacement() if isinstance(store, OxigraphStore) and store.path
              and not store.read_only and ns.canonical
              and len(staging.store) >= LOAD_BESIDE_FROM else None)
@@ -177,11 +177,9 @@ def build(project: Project, store: Store, progress: Progress = _quiet,
             if stamp:
                 stamp.unlink(missing_ok=True)
             if embedded:
-                # What the loader has not written: with `fresh`, the staged graphs' triples
-                # with blank nodes (one load, so the nodes the inferred graph shares with the
-                # data graph stay one node each), else all of them.
+                # The staged graphs are in `fresh` already when there is one.
                 sources: dict[str, GraphSource] = {
-                    **{name: staging.source(graph, ns, blank_only=fresh is not None)
+                    **{name: staging.source(graph, ns, loaded=fresh is not None)
                        for name, graph in staged.items()},
                     **{name: RdflibGraph(graph) for name, graph in small.items()}}
                 store.replace_graphs_from(sources, into=fresh)
@@ -238,10 +236,12 @@ def _validate_check_infer(staging: Staging, shapes: Graph, fresh: Replacement | 
             staging.infer()
         if fresh is not None and loaded is not None:
             # The inferred graph's triples too, once the loader is done with the others (one
-            # loader at a time into one folder), beside describe and the checks.
+            # loader at a time into one folder), then every triple with a blank node, beside
+            # describe and the checks.
             first = loaded
             loaded = pool.submit(lambda: (first.result(),
-                                          staging.load_unshared_into(fresh, (INFERRED,))))
+                                          staging.load_unshared_into(fresh, (INFERRED,)),
+                                          staging.load_shared_into(fresh, STAGED)))
         if rebase is not None:
             with _timed(result.timings, "describe", progress):
                 void = rebase(staging.describe(shapes))

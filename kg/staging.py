@@ -37,6 +37,7 @@ ONTOLOGY, SHAPES, DATA, INFERRED = (ox.NamedNode(name) for name in
                                     (Graphs.ONTOLOGY, Graphs.SHAPES, Graphs.DATA,
                                      Graphs.INFERRED))
 ASSERTED = (ONTOLOGY, DATA)
+STAGED = (*ASSERTED, INFERRED)  # what a build writes from this store
 
 
 # Text through which a file could type a literal with a datatype keep_datatype aliases: its
@@ -117,12 +118,12 @@ class Staging:
         return triples_in(self.store, graph)
 
     def source(self, graph: ox.NamedNode, namespaces: Namespaces, *,
-               blank_only: bool = False) -> StagedGraph:
-        """One staged graph, to write under the store's base (`blank_only`: only its triples
-        that name a blank node, the rest written by `write_unshared`)."""
+               loaded: bool = False) -> StagedGraph:
+        """One staged graph, to write under the store's base (`loaded`: already loaded into
+        the new folder by `load_unshared_into` and `load_shared_into`, only counted)."""
         if not self.validated:
             raise RuntimeError("staged graphs are written only after validation")
-        return StagedGraph(self.store, graph, self.count(graph), namespaces, blank_only)
+        return StagedGraph(self.store, graph, self.count(graph), namespaces, loaded)
 
     def write_unshared(self, graph: ox.NamedNode, out: Path) -> None:
         """The graph's triples that name no blank node, as N-Triples, each literal under the
@@ -130,14 +131,31 @@ class Staging:
         which runs beside validation. That may be before validation ends: the datatypes are
         restored here whether or not `validate` has restored them yet (the query reads one
         snapshot of the store), and the folder loaded is used only once every report passed.
-        The triples with blank nodes are left to `source(..., blank_only=True)`: a loader names
-        blank nodes afresh per file, and the inferred graph shares them with the data graph."""
+        The triples with blank nodes are left to `write_shared`: a loader names blank nodes
+        afresh per file, and the inferred graph shares them with the data graph."""
         self.store.query(f"""
             CONSTRUCT {{ ?s ?p ?written }} WHERE {{
               GRAPH <{graph.value}> {{ ?s ?p ?o }} FILTER(!isBlank(?s) && !isBlank(?o))
               BIND(IF(isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{ALIAS}"),
                       STRDT(STR(?o), IRI(STRAFTER(STR(DATATYPE(?o)), "{ALIAS}"))), ?o)
                    AS ?written) }}""").serialize(str(out), ox.RdfFormat.N_TRIPLES)
+
+    def write_shared(self, graphs: Iterable[ox.NamedNode], out: Path) -> None:
+        """The graphs' triples that name a blank node, as N-Quads in one file: loaded in one
+        call, the nodes two graphs share (the data graph's and the inferred graph's) stay one
+        node each. Only after validation (written as stored, nothing aliased)."""
+        if not self.validated:
+            raise RuntimeError("staged graphs are written only after validation")
+        ox.serialize((q for graph in graphs
+                      for q in self.store.quads_for_pattern(None, None, None, graph)
+                      if isinstance(q.subject, ox.BlankNode)
+                      or isinstance(q.object, ox.BlankNode)), str(out), ox.RdfFormat.N_QUADS)
+
+    def load_shared_into(self, fresh: Replacement, graphs: Iterable[ox.NamedNode]) -> None:
+        """The graphs' triples with blank nodes (`write_shared`), bulk-loaded into a new store
+        folder in one call."""
+        fresh.load_written(lambda out: self.write_shared(graphs, out), ox.RdfFormat.N_QUADS,
+                           None)
 
     def load_unshared_into(self, fresh: Replacement, graphs: Iterable[ox.NamedNode]) -> None:
         """The graphs' triples without blank nodes (`write_unshared`), bulk-loaded into a new
@@ -168,15 +186,14 @@ class StagedGraph(GraphSource):
     """
 
     def __init__(self, store: ox.Store, graph: ox.NamedNode, triples: int,
-                 namespaces: Namespaces, blank_only: bool = False):
+                 namespaces: Namespaces, loaded: bool = False):
         self.store, self.graph, self.triples, self.namespaces = store, graph, triples, namespaces
-        self.blank_only = blank_only  # `triples` still counts the whole graph
+        self.loaded = loaded  # in the target already (kg.staging.Staging.source): counted only
 
     def write(self, store: ox.Store, graph: ox.NamedNode, *, bulk: bool) -> None:
+        if self.loaded:
+            return
         quads: Iterable[ox.Quad] = self.store.quads_for_pattern(None, None, None, self.graph)
-        if self.blank_only:
-            quads = (q for q in quads if isinstance(q.subject, ox.BlankNode)
-                     or isinstance(q.object, ox.BlankNode))
         if not self.namespaces.canonical:
             quads = _rebased(quads, self.namespaces, graph)
         elif graph != self.graph:

@@ -312,8 +312,9 @@ class Replacement:
         return self._store
 
     def load_written(self, write: Callable[[Path], None], syntax: ox.RdfFormat,
-                     graph: ox.NamedNode) -> None:
-        """`write` a file beside the folder, then bulk-load it into `graph`. Loading from a file
+                     graph: ox.NamedNode | None) -> None:
+        """`write` a file beside the folder, then bulk-load it into `graph` (None: a quad
+        syntax, each quad into its own graph). Loading from a file
         is the engine's bulk loader that does not hold the GIL (quads handed over from Python
         hold it throughout), so queries on other threads run meanwhile. Blank nodes get fresh
         names per file, so a file holds none that another load shares."""
