@@ -6,11 +6,12 @@ Not a test: it prints figures and writes them under bench/results/.
     .venv/bin/python bench/build.py --before main --triples 1000000 --rounds 1
 
 The "before" code is the git ref exported to a temporary folder and run by this virtualenv's
-Python (its dependencies); "after" is this tree. Each build is a child process into a fresh
-store folder (wall time per step from the build's own report, peak RSS from its rusage); the
-two are interleaved round by round so a busy machine weighs on both alike, and the load average
-is printed beside them. `--triples N` adds N synthetic triples (`kg synth`, seed 1) to the
-shipped data.
+Python (its dependencies); "after" is this tree, or another ref exported likewise with
+`--after REF` (so the tree can change while a long run measures a commit). Each build is a
+child process into a fresh store folder (wall time per step from the build's own report, peak
+RSS from its rusage); the two are interleaved round by round so a busy machine weighs on both
+alike, and the load average is printed beside them. `--triples N` adds N synthetic triples
+(`kg synth`, seed 1) to the shipped data.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def project_of(work: Path, triples: int) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default="main", help="git ref of the code to compare with")
+    parser.add_argument("--after", default=None,
+                        help="git ref of the code to measure (default: this tree as it is)")
     parser.add_argument("--triples", type=int, default=0, help="synthetic triples to add")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=1800)
@@ -62,10 +65,14 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="kg-bench-build-"))
     try:
         export(args.before, work / "before")
+        after = "this tree"
+        if args.after:
+            after = args.after
+            export(args.after, work / "after")
         project = project_of(work, args.triples)
         trees: dict[str, tuple[list[str], dict[str, str]]] = {
             args.before: (CLI, {"PYTHONPATH": str(work / "before")}),
-            "this tree": (CLI, {"PYTHONPATH": str(ROOT)}),
+            after: (CLI, {"PYTHONPATH": str(work / "after" if args.after else ROOT)}),
         }
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
         for round_ in range(args.rounds):
@@ -92,12 +99,12 @@ def main() -> None:
         summary[name] = {"wall": statistics.median(r["wall"] for r in done),
                          "peak_mb": statistics.median(r["peak_mb"] for r in done),
                          "steps": steps}
-        print(f"  {name:>10}: wall {summary[name]['wall']:7.2f} s  peak "
+        print(f"  {name:>12}: wall {summary[name]['wall']:7.2f} s  peak "
               f"{summary[name]['peak_mb']:6.0f} MB  "
               + "  ".join(f"{k} {v:.2f}" for k, v in steps.items()))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%M")
     out = ROOT / "bench" / "results" / f"build-{args.triples}-{stamp}.json"
-    out.write_text(json.dumps({"machine": machine(), "before": args.before,
+    out.write_text(json.dumps({"machine": machine(), "before": args.before, "after": after,
                                "triples": args.triples, "rounds": args.rounds,
                                "summary": summary, "runs": runs}, indent=1, default=str))
     print(f"wrote {out.relative_to(ROOT)}")

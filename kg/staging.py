@@ -5,7 +5,9 @@ The build used to parse into rdflib graphs and copy the whole graph into a fresh
 step (validate, checks, infer, store): at 1M triples that was 3.2 GB and most of five minutes.
 Here the data and the ontology are parsed straight into the staging store (canonical IRIs, as
 the files are written), every step queries that store, the VoID statistics are counted there,
-and its graphs are handed to the target store quad by quad (rebased under another base). The
+and its graphs are handed to the target store quad by quad (rebased under another base), or,
+for a large build into a new folder, mostly as files the bulk loader reads beside validation
+(`write_unshared`, kg/build.py). The
 shapes stay an rdflib graph (a few hundred triples): they are compiled, and kept out of the
 union that validation, the checks and the rules read (staged only for the VoID, after them).
 """
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Self
 
 import pyoxigraph as ox
@@ -24,8 +28,8 @@ from kg.load import LoadError, SyntaxProblem, load_into, new_graph
 from kg.namespaces import CANONICAL_BASE, Graphs, Namespaces
 from kg.project import Project
 from kg.quality import QualityReport, run_checks_in
-from kg.shacl_sparql import COLLAPSED, keep_datatype, restore_datatypes
-from kg.store.oxigraph import GraphSource, OxigraphStore, to_rdflib, triples_in
+from kg.shacl_sparql import ALIAS, COLLAPSED, keep_datatype, restore_datatypes
+from kg.store.oxigraph import GraphSource, OxigraphStore, Replacement, to_rdflib, triples_in
 from kg.validate import ValidationReport, validate_in_store
 from kg.void import void_statistics
 
@@ -33,6 +37,7 @@ ONTOLOGY, SHAPES, DATA, INFERRED = (ox.NamedNode(name) for name in
                                     (Graphs.ONTOLOGY, Graphs.SHAPES, Graphs.DATA,
                                      Graphs.INFERRED))
 ASSERTED = (ONTOLOGY, DATA)
+STAGED = (*ASSERTED, INFERRED)  # what a build writes from this store
 
 
 # Text through which a file could type a literal with a datatype keep_datatype aliases: its
@@ -59,14 +64,21 @@ class Staging:
         """Parse every ontology and data file into its graph; raises LoadError naming every
         file that does not parse (with its line), as kg.load.load_files does."""
         staging = cls()
-        problems: list[SyntaxProblem] = []
-        for paths, graph in ((project.ontology_files, ONTOLOGY), (project.data_files, DATA)):
-            for path in paths:
-                try:
-                    # Integer-derived datatypes under validation's alias until validated.
-                    load_into(staging.store, path, graph, keep_datatype, _may_name_narrowed)
-                except LoadError as exc:
-                    problems.extend(exc.problems)
+
+        def load(job: tuple[Path, ox.NamedNode]) -> list[SyntaxProblem]:
+            try:
+                # Integer-derived datatypes under validation's alias until validated.
+                load_into(staging.store, *job, keep_datatype, _may_name_narrowed)
+            except LoadError as exc:
+                return exc.problems
+            return []
+
+        jobs = [*((path, ONTOLOGY) for path in project.ontology_files),
+                *((path, DATA) for path in project.data_files)]
+        # Two files at a time: the engine parses and adds a file without holding the GIL, and
+        # each file is its own transaction (and its own blank nodes), so the order is free.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            problems = [p for found in pool.map(load, jobs) for p in found]  # in file order
         if problems:
             raise LoadError(problems)
         return staging
@@ -105,11 +117,52 @@ class Staging:
     def count(self, graph: ox.NamedNode) -> int:
         return triples_in(self.store, graph)
 
-    def source(self, graph: ox.NamedNode, namespaces: Namespaces) -> StagedGraph:
-        """One staged graph, to write under the store's base."""
+    def source(self, graph: ox.NamedNode, namespaces: Namespaces, *,
+               loaded: bool = False) -> StagedGraph:
+        """One staged graph, to write under the store's base (`loaded`: already loaded into
+        the new folder by `load_unshared_into` and `load_shared_into`, only counted)."""
         if not self.validated:
             raise RuntimeError("staged graphs are written only after validation")
-        return StagedGraph(self.store, graph, self.count(graph), namespaces)
+        return StagedGraph(self.store, graph, self.count(graph), namespaces, loaded)
+
+    def write_unshared(self, graph: ox.NamedNode, out: Path) -> None:
+        """The graph's triples that name no blank node, as N-Triples, each literal under the
+        datatype its file gave it: a file for the bulk loader (kg.store.oxigraph.Replacement),
+        which runs beside validation. That may be before validation ends: the datatypes are
+        restored here whether or not `validate` has restored them yet (the query reads one
+        snapshot of the store), and the folder loaded is used only once every report passed.
+        The triples with blank nodes are left to `write_shared`: a loader names blank nodes
+        afresh per file, and the inferred graph shares them with the data graph."""
+        self.store.query(f"""
+            CONSTRUCT {{ ?s ?p ?written }} WHERE {{
+              GRAPH <{graph.value}> {{ ?s ?p ?o }} FILTER(!isBlank(?s) && !isBlank(?o))
+              BIND(IF(isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{ALIAS}"),
+                      STRDT(STR(?o), IRI(STRAFTER(STR(DATATYPE(?o)), "{ALIAS}"))), ?o)
+                   AS ?written) }}""").serialize(str(out), ox.RdfFormat.N_TRIPLES)
+
+    def write_shared(self, graphs: Iterable[ox.NamedNode], out: Path) -> None:
+        """The graphs' triples that name a blank node, as N-Quads in one file: loaded in one
+        call, the nodes two graphs share (the data graph's and the inferred graph's) stay one
+        node each. Only after validation (written as stored, nothing aliased)."""
+        if not self.validated:
+            raise RuntimeError("staged graphs are written only after validation")
+        ox.serialize((q for graph in graphs
+                      for q in self.store.quads_for_pattern(None, None, None, graph)
+                      if isinstance(q.subject, ox.BlankNode)
+                      or isinstance(q.object, ox.BlankNode)), str(out), ox.RdfFormat.N_QUADS)
+
+    def load_shared_into(self, fresh: Replacement, graphs: Iterable[ox.NamedNode]) -> None:
+        """The graphs' triples with blank nodes (`write_shared`), bulk-loaded into a new store
+        folder in one call."""
+        fresh.load_written(lambda out: self.write_shared(graphs, out), ox.RdfFormat.N_QUADS,
+                           None)
+
+    def load_unshared_into(self, fresh: Replacement, graphs: Iterable[ox.NamedNode]) -> None:
+        """The graphs' triples without blank nodes (`write_unshared`), bulk-loaded into a new
+        store folder; canonical IRIs, as staged."""
+        for graph in graphs:
+            fresh.load_written(lambda out, graph=graph: self.write_unshared(graph, out),
+                               ox.RdfFormat.N_TRIPLES, graph)
 
     def graph(self, graph: ox.NamedNode, namespaces: Namespaces) -> Graph:
         """One staged graph as an rdflib graph under the store's base: for stores that are
@@ -133,11 +186,14 @@ class StagedGraph(GraphSource):
     """
 
     def __init__(self, store: ox.Store, graph: ox.NamedNode, triples: int,
-                 namespaces: Namespaces):
+                 namespaces: Namespaces, loaded: bool = False):
         self.store, self.graph, self.triples, self.namespaces = store, graph, triples, namespaces
+        self.loaded = loaded  # in the target already (kg.staging.Staging.source): counted only
 
     def write(self, store: ox.Store, graph: ox.NamedNode, *, bulk: bool) -> None:
-        quads = self.store.quads_for_pattern(None, None, None, self.graph)
+        if self.loaded:
+            return
+        quads: Iterable[ox.Quad] = self.store.quads_for_pattern(None, None, None, self.graph)
         if not self.namespaces.canonical:
             quads = _rebased(quads, self.namespaces, graph)
         elif graph != self.graph:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,9 @@ def test_syntax_error_leaves_the_store_unchanged(broken) -> None:
     assert store.count() == before
 
 
-def test_violation_leaves_the_store_unchanged(broken) -> None:
+def test_violation_leaves_the_store_unchanged(broken, monkeypatch: pytest.MonkeyPatch) -> None:
     copy, store, before = broken
+    monkeypatch.setattr("kg.build.LOAD_BESIDE_FROM", 0)  # a new folder loaded while validating
     write(copy.root / "data" / "zz-claim.ttl", """
 @prefix rkg: <https://w3id.org/remedy-kg/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -84,3 +86,16 @@ def test_violation_leaves_the_store_unchanged(broken) -> None:
     assert "no-evidence" in str(caught.value)
     assert "evidence level" in str(caught.value)
     assert store.count() == before
+    # The new folder the loader was filling beside validation is gone, and its files.
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["project", "store"]
+
+
+def test_a_build_removes_what_a_killed_build_left(broken, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy, store, _ = broken
+    monkeypatch.setattr("kg.build.LOAD_BESIDE_FROM", 0)
+    gone = 2**22 + 1  # above Linux's largest process id: no such process
+    (store.path.parent / f".store.new-{gone}").mkdir()
+    (store.path.parent / f".store.new-{gone}.140.tmp").write_text("half a file")
+    (store.path.parent / f".store.new-{os.getpid()}").mkdir()  # this process: redone
+    build(copy, store, force=True)
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["project", "store"]

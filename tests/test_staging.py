@@ -84,6 +84,31 @@ def test_the_integer_subtype_alias_never_leaves_validation(project: Project,
     assert value == Literal("62", datatype=URIRef(f"{XSD}integer"))  # as any load stores it
 
 
+def test_the_loader_file_and_the_rest_make_the_graph_before_or_after_validation(
+        project: Project, tmp_path: Path) -> None:
+    # The build bulk-loads a file of the triples without blank nodes while validation runs,
+    # and one of the triples with blank nodes after it: together, the validated graph.
+    copy = _copy(project, tmp_path, {"counts.ttl": (
+        f"@prefix ex: <https://example.org/> .\n<{CANONICAL_BASE}id/thing> ex:count "
+        f'"62"^^<{XSD}positiveInteger> ; ex:part [ ex:count 3 ] .\n')})
+    staging = Staging.load(copy)
+    during = tmp_path / "during.nt"
+    staging.write_unshared(DATA, during)  # the alias not yet restored
+    staging.validate(load_files(copy.shapes_files))
+    after = tmp_path / "after.nt"
+    staging.write_unshared(DATA, after)
+    shared = tmp_path / "shared.nq"
+    staging.write_shared((DATA,), shared)
+    validated = set(staging.store.quads_for_pattern(None, None, None, DATA))
+    with_blank = set(ox.parse(path=str(shared), format=ox.RdfFormat.N_QUADS))
+    assert len(with_blank) == 2 and with_blank < validated  # the staged nodes, as named
+    for written in (during, after):
+        unshared = {ox.Quad(t.subject, t.predicate, t.object, DATA)
+                    for t in ox.parse(path=str(written), format=ox.RdfFormat.N_TRIPLES)}
+        assert unshared == validated - with_blank
+        assert ALIAS not in written.read_text()
+
+
 def test_every_bad_file_is_named_with_its_line(project: Project, tmp_path: Path) -> None:
     copy = _copy(project, tmp_path, {
         "a.ttl": "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e .\n",

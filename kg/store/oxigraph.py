@@ -5,8 +5,9 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
@@ -105,14 +106,17 @@ class OxigraphStore(Store):
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
         self.replace_graphs_from({name: RdflibGraph(graph) for name, graph in graphs.items()})
 
-    def replace_graphs_from(self, graphs: Mapping[str, GraphSource]) -> None:
+    def replace_graphs_from(self, graphs: Mapping[str, GraphSource],
+                            into: Replacement | None = None) -> None:
         """Replace each named graph with what its source writes, all at once: the build hands
-        over the graphs of its staging store this way, with no rdflib graph in between."""
+        over the graphs of its staging store this way, with no rdflib graph in between.
+        `into`: a new folder (`replacement`) that already holds part of these graphs; the
+        sources add the rest, and it is swapped in."""
         self._dataset = None
         written = sum(source.triples for source in graphs.values())
-        if self.path and not self.read_only and written * SMALL_BESIDE >= len(self._store):
-            self._replace_by_swap(graphs)
-            self._dataset = None  # and again after: a query meanwhile may have listed graphs
+        if into is not None or (self.path and not self.read_only
+                                and written * SMALL_BESIDE >= len(self._store)):
+            self._replace_by_swap(graphs, into)
             return
         # Load into staging graphs first; one update then moves them all, and oxigraph
         # applies an update in a single transaction, so readers never see a half-built store.
@@ -130,43 +134,62 @@ class OxigraphStore(Store):
         if self.path:
             self._store.flush()
 
-    def _replace_by_swap(self, graphs: Mapping[str, GraphSource]) -> None:
+    def _replace_by_swap(self, graphs: Mapping[str, GraphSource],
+                         fresh: Replacement | None = None) -> None:
         """Bulk-load a fresh store folder beside this one, then swap the two folders.
 
         Replacing graphs inside one store (load into staging graphs, then DROP and MOVE in one
         transaction) took 54 % of a 1M-triple build and 9 GB, because a transaction holds every
-        change in memory; the bulk loader writes sorted files directly. The swap is one atomic
-        renameat2(RENAME_EXCHANGE) on Linux, so a build killed at any point leaves either the
-        old store or the new one in place, never a half-loaded store. Graphs that are not
-        replaced are copied over. Servers that opened the old folder read-only keep reading it
-        until they reopen, as they did before (a read-only store does not see later writes).
+        change in memory; the bulk loader writes sorted files directly. See `swap_in`.
+        """
+        fresh = fresh or self.replacement()
+        try:
+            for name, source in graphs.items():
+                source.write(fresh.store, ox.NamedNode(name), bulk=True)
+        except BaseException:
+            fresh.discard()
+            raise
+        self.swap_in(fresh, graphs)
+
+    def replacement(self) -> Replacement:
+        """An empty store folder beside this on-disk store, to fill and then `swap_in`."""
+        if self.path is None or self.read_only:
+            raise StoreError("only a writable on-disk store is replaced by a new folder")
+        return Replacement(self.path)
+
+    def swap_in(self, fresh: Replacement, replaced: Collection[str]) -> None:
+        """Make `fresh` this store: the graphs `replaced` names are what `fresh` holds, every
+        other graph (and the default graph) is copied over from this store first.
+
+        The swap is one atomic renameat2(RENAME_EXCHANGE) on Linux, so a build killed at any
+        point leaves either the old store or the new one in place, never a half-loaded store.
+        Servers that opened the old folder read-only keep reading it until they reopen, as they
+        did before (a read-only store does not see later writes). On any error `fresh` is
+        thrown away and this store keeps its graphs.
         """
         assert self.path is not None
-        fresh_path = self.path.with_name(f".{self.path.name}.new-{os.getpid()}")
-        shutil.rmtree(fresh_path, ignore_errors=True)
+        self._dataset = None
         try:
-            fresh = ox.Store(str(fresh_path))
-            for name, source in graphs.items():
-                source.write(fresh, ox.NamedNode(name), bulk=True)
             kept = [g for g in self._store.named_graphs()
                     if not (isinstance(g, ox.NamedNode) and (
-                        g.value in graphs or g.value.endswith(STAGING_SUFFIX)))]
+                        g.value in replaced or g.value.endswith(STAGING_SUFFIX)))]
             for graph_name in [*kept, ox.DefaultGraph()]:
-                fresh.bulk_extend(self._store.quads_for_pattern(None, None, None, graph_name))
+                fresh.store.bulk_extend(self._store.quads_for_pattern(None, None, None,
+                                                                      graph_name))
             for graph_name in kept:
-                fresh.add_graph(graph_name)  # empty graphs too
-            fresh.flush()
-            del fresh
+                fresh.store.add_graph(graph_name)  # empty graphs too
+            fresh.close()
             self._store.flush()
             del self._store
-            exchange_folders(fresh_path, self.path)
+            exchange_folders(fresh.path, self.path)
         except BaseException:
             if not hasattr(self, "_store"):
                 self._store = ox.Store(str(self.path))
-            shutil.rmtree(fresh_path, ignore_errors=True)
+            fresh.discard()
             raise
         self._store = ox.Store(str(self.path))
-        shutil.rmtree(fresh_path, ignore_errors=True)  # now the old store
+        self._dataset = None  # a query meanwhile may have listed the old store's graphs
+        fresh.discard()  # now the old store
 
     def query(
         self,
@@ -262,6 +285,69 @@ class OxigraphStore(Store):
         if self.path and not self.read_only:
             self._store.flush()
         del self._store
+
+
+class Replacement:
+    """A new store folder beside an on-disk store, filled by the bulk loader, possibly in
+    steps and from another thread, then made the store by `OxigraphStore.swap_in` or thrown
+    away by `discard` (which also removes the files written for it)."""
+
+    def __init__(self, target: Path):
+        self.path = target.with_name(f".{target.name}.new-{os.getpid()}")
+        # What builds killed before they could clean up left (their process is gone).
+        for left in target.parent.glob(f".{target.name}.new-*"):
+            pid = left.name.removeprefix(f".{target.name}.new-").split(".", 1)[0]
+            if pid.isdigit() and (int(pid) == os.getpid() or not _running(int(pid))):
+                if left.is_dir():
+                    shutil.rmtree(left, ignore_errors=True)
+                else:
+                    left.unlink(missing_ok=True)
+        self._store: ox.Store | None = ox.Store(str(self.path))
+
+    @property
+    def store(self) -> ox.Store:
+        """The new folder's store, until `close` or `discard`."""
+        if self._store is None:
+            raise StoreError(f"the new store folder {self.path} is closed")
+        return self._store
+
+    def load_written(self, write: Callable[[Path], None], syntax: ox.RdfFormat,
+                     graph: ox.NamedNode | None) -> None:
+        """`write` a file beside the folder, then bulk-load it into `graph` (None: a quad
+        syntax, each quad into its own graph). Loading from a file
+        is the engine's bulk loader that does not hold the GIL (quads handed over from Python
+        hold it throughout), so queries on other threads run meanwhile. Blank nodes get fresh
+        names per file, so a file holds none that another load shares."""
+        scratch = self._scratch()
+        try:
+            write(scratch)
+            self.store.bulk_load(path=str(scratch), format=syntax, to_graph=graph)
+        finally:
+            scratch.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.flush()
+            self._store = None  # the engine closes the folder with its last reference
+
+    def discard(self) -> None:
+        self._store = None
+        shutil.rmtree(self.path, ignore_errors=True)
+        for scratch in self.path.parent.glob(f"{self.path.name}.*.tmp"):
+            scratch.unlink(missing_ok=True)
+
+    def _scratch(self) -> Path:
+        return self.path.with_name(f"{self.path.name}.{threading.get_ident()}.tmp")
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def exchange_folders(first: Path, second: Path) -> None:
