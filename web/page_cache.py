@@ -241,6 +241,8 @@ def init_app(app: Flask) -> None:
         keeps = (cache is not None and request.method == "GET"
                  and request.endpoint in CACHED_VIEWS and response.status_code == 200
                  and not response.is_streamed and not _read_session())
+        if not slots and not keeps:
+            return response  # nothing to keep or splice (e.g. /sparql): no key to compute
         key = _key()
         if slots and response.status_code == 200 and not response.is_streamed:
             pieces = _cut(response.get_data())
