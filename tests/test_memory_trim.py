@@ -32,22 +32,16 @@ def asked(embedded_client, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return calls
 
 
-def test_a_long_request_asks_for_a_trim_once_sent(embedded_client, asked: list[bool],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(memory, "SLOW_REQUEST_S", 0.0)
+@pytest.mark.parametrize(("slow_after_s", "trims"), [(0.0, [True]), (3600.0, [])],
+                         ids=["a long request asks once sent", "a quick one does not"])
+def test_a_request_asks_for_a_trim_only_when_it_was_long(
+        embedded_client, asked: list[bool], monkeypatch: pytest.MonkeyPatch,
+        slow_after_s: float, trims: list[bool]) -> None:
+    monkeypatch.setattr(memory, "SLOW_REQUEST_S", slow_after_s)
     response = embedded_client.get("/api/search?q=acu")
     assert response.status_code == 200
     response.close()
-    assert asked == [True]
-
-
-def test_a_quick_request_does_not(embedded_client, asked: list[bool],
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(memory, "SLOW_REQUEST_S", 3600.0)
-    response = embedded_client.get("/api/search?q=acu")
-    assert response.status_code == 200
-    response.close()
-    assert asked == []
+    assert asked == trims
 
 
 def test_a_streamed_dump_asks_when_it_ends(embedded_client, asked: list[bool],

@@ -14,15 +14,21 @@ from kg.store import OxigraphStore, open_store
 from kg.store.journal import open_journal
 
 
-def test_a_worker_following_a_journal_reads_a_checkpoint_of_the_disk_store(
-        disk_store, engine, tmp_path: Path) -> None:
-    if engine is not None:
-        pytest.skip("workers serve the embedded on-disk store only")
-    journal = tmp_path / "community.jsonl"
-    writer = open_journal(journal)
+@pytest.fixture
+def journal(tmp_path: Path) -> Path:
+    """A community journal holding one post, written after the build."""
+    path = tmp_path / "community.jsonl"
+    writer = open_journal(path)
     writer.update(f'INSERT DATA {{ GRAPH <{Graphs.COMMUNITY}> {{ '
                   '<urn:x-test:post> <urn:x-test:says> "written after the build" } }')
     writer.close()
+    return path
+
+
+def test_a_worker_following_a_journal_reads_a_checkpoint_of_the_disk_store(
+        disk_store, engine, journal: Path) -> None:
+    if engine is not None:
+        pytest.skip("workers serve the embedded on-disk store only")
     with open_store(disk_store, read_only=True) as disk:
         curated = len(disk._store)  # type: ignore[attr-defined]
     pool = WorkerPool(lambda: StoreSource(path=str(disk_store), journal=str(journal)), 1)
@@ -43,16 +49,11 @@ def test_a_worker_following_a_journal_reads_a_checkpoint_of_the_disk_store(
 
 
 def test_a_query_of_the_default_graph_alone_runs_on_the_served_graphs_only(
-        disk_store, engine, tmp_path: Path) -> None:
+        disk_store, engine, journal: Path) -> None:
     """The served store answers over the engine's union of its graphs: it must hold no graph
     kept apart (VoID, examples, community), and its answers must be those of the served list."""
     if engine is not None:
         pytest.skip("workers serve the embedded on-disk store only")
-    journal = tmp_path / "community.jsonl"
-    writer = open_journal(journal)
-    writer.update(f'INSERT DATA {{ GRAPH <{Graphs.COMMUNITY}> {{ '
-                  '<urn:x-test:post> <urn:x-test:says> "written after the build" } }')
-    writer.close()
     source = StoreSource(path=str(disk_store), journal=str(journal))
     with open_store(disk_store, read_only=True) as disk:
         held = disk.graph_names()
