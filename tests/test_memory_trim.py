@@ -52,3 +52,21 @@ def test_a_streamed_dump_asks_when_it_ends(embedded_client, asked: list[bool],
     assert response.get_data()  # the whole dump, read
     response.close()
     assert asked == [True]
+
+
+@pytest.fixture
+def no_glibc(monkeypatch: pytest.MonkeyPatch):
+    """A C library without malloc_trim (musl, macOS): loading libc.so.6 fails."""
+    def missing(name: str, *args: object, **kwargs: object) -> None:
+        raise OSError(f"{name}: cannot open shared object file")
+
+    heap.glibc.cache_clear()
+    monkeypatch.setattr(heap.ctypes, "CDLL", missing)
+    yield
+    heap.glibc.cache_clear()
+
+
+def test_without_glibc_trimming_and_arena_limits_do_nothing(no_glibc: None) -> None:
+    assert heap.glibc() is None
+    heap.trim()
+    heap.limit_arenas(2)

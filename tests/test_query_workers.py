@@ -10,7 +10,7 @@ import pytest
 
 from kg.namespaces import Graphs
 from kg.query_workers import QueryRequest, StoreSource, Worker, WorkerPool
-from kg.store import OxigraphStore, open_store
+from kg.store import OxigraphStore, StoreError, open_store
 from kg.store.journal import open_journal
 
 
@@ -135,3 +135,14 @@ def test_the_served_checkpoint_holds_only_the_served_graphs(tmp_path: Path) -> N
         stores.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def test_a_checkpoint_that_cannot_be_written_is_a_store_error(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    with OxigraphStore(folder) as built:
+        built.update(f"INSERT DATA {{ GRAPH <{Graphs.DATA}> {{ "
+                     "<urn:x-test:a> <urn:x-test:b> 1 } }")
+    scratch = tmp_path / "not-a-folder"
+    scratch.write_text("a file where the worker's scratch folder should be")
+    with pytest.raises(StoreError, match="cannot make the query worker's checkpoint of"):
+        StoreSource(path=str(folder)).open(str(scratch))
