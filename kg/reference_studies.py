@@ -274,19 +274,17 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     # searches tried.
     "greenlee-2017-sio-integrative-therapies-breast-cancer": {
         "note": "Supportive-care (symptom) indications only, not anticancer treatment. PMID not "
-                "seen: searched on 2026-11-30 in the stored pages for the title with 'pubmed', th"
-                "e "
+                "seen: searched on 2026-11-30 in the stored pages for the title with 'pubmed', the "
                 "authors with 'CA Cancer J Clin 2017;67(3):194-232' and the DOI, and the "
                 "abstract's opening sentence; only copies of the abstract, library and "
-                "guideline-summary records and the 2014 JNCI Monographs version came up, no PubMe"
-                "d "
+                "guideline-summary records and the 2014 JNCI Monographs version came up, no PubMed "
                 "or PMC record.",
     },
     "mao-2022-sio-asco-integrative-medicine-pain-guideline": {
         "doi": "10.1200/JCO.22.01357",
         "seen_at": "https://synapse.mskcc.org/synapse/works/201796 ; "
-                   "https://searchworks.staging.jioinstitute.edu.in/articles/edsair__edsair.doi.d"
-                   "edup.....d5eaad9394f62ef0e90a3408e8ff9f29 "
+                   "https://searchworks.staging.jioinstitute.edu.in/articles/edsair__edsair.doi.ded"
+                   "up.....d5eaad9394f62ef0e90a3408e8ff9f29 "
                    "; https://ace.asco.org/guidelines/182035",
         "note": "DOI read on 2026-11-30 on ASCO's guideline page "
                 "(https://ace.asco.org/guidelines/182035), which shows this title, Mao first of "
@@ -295,15 +293,13 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "ascopubs address captured at "
                 "https://staging.urlscan.io/result/f20448e7-871e-4ba9-a037-47702ca9f30d/content. "
                 "PMID not seen: searched the same day for the title with 'pubmed', the first "
-                "author with journal and year, and a PubMed-style citation line; no PubMed record"
-                " "
+                "author with journal and year, and a PubMed-style citation line; no PubMed record "
                 "or mirror came up. Recommendations graded intermediate evidence, moderate "
                 "strength. Applies to lung and colorectal cancer pain too.",
     },
     "young-2018-select-d-rivaroxaban-cancer-vte": {
         "note": "Indication is cancer-associated VTE, not cancer. Bleeding mostly "
-                "gastrointestinal, in gastro-oesophageal cancers. DOI and PMID not seen: searched"
-                " "
+                "gastrointestinal, in gastro-oesophageal cancers. DOI and PMID not seen: searched "
                 "on 2026-11-30 in the stored pages for the title with 'pubmed', the first author "
                 "with journal, year, volume and issue, a PubMed-style citation line and the "
                 "abstract's opening sentences; a DOI is given only by third-party pages (a news "
@@ -318,8 +314,8 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     "yang-2013-bmccam-acupuncture-diabetic-gastroparesis-meta": {
         "year": "2013",
         "volume_pages": "13:311",
-        "seen_at": "http://bmccomplementalternmed.biomedcentral.com/articles/10.1186/1472-6882-13"
-                   "-311 "
+        "seen_at": "http://bmccomplementalternmed.biomedcentral.com/articles/10.1186/1472-6882-13-3"
+                   "11 "
                    "; http://www.biomedcentral.com/1472-6882/13/311/abstract",
         "note": "DOI read from the BMC page address (title shown on the page). Year and volume "
                 "read on 2026-11-30 on the journal's abstract page "
@@ -333,39 +329,32 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     "scheewe-2011-ctm-acupuncture-children-asthma-rct": {
         "note": "DOI not seen: searched on 2026-11-30 in the stored pages for the title with "
                 "journal, year, volume and pages, with 'sciencedirect' and 'doi', and the "
-                "abstract's opening sentence; the pages found (an abstract repository, a document"
-                " "
+                "abstract's opening sentence; the pages found (an abstract repository, a document "
                 "site, practitioner news) show no DOI. A Danish preschool RCT (PubMed 23981368, "
-                "122 children, acupuncture vs no treatment) was seen but its title was not shown "
-                "- "
+                "122 children, acupuncture vs no treatment) was seen but its title was not shown - "
                 "not recorded.",
     },
     "pengo-2018-traps-rivaroxaban-vs-warfarin-aps": {
         "note": "DOI and PMID not seen: searched on 2026-11-30 in the stored pages for the title "
-                "with journal, year and 'pubmed', and the abstract's sentences; only the journal'"
-                "s "
-                "pages (whose excerpts show no DOI), an institutional record and reviews came up."
-                " "
+                "with journal, year and 'pubmed', and the abstract's sentences; only the journal's "
+                "pages (whose excerpts show no DOI), an institutional record and reviews came up. "
                 "Direction 'benefit' refers to warfarin over rivaroxaban. NCT02157272.",
     },
     "agnelli-2020-caravaggio-apixaban-cancer-vte": {
         "note": "'Apixaban for cancer' is misleading: it treats VTE in people with cancer; no "
-                "anticancer effect. PMID not seen: searched on 2026-11-30 in the stored pages for"
-                " "
+                "anticancer effect. PMID not seen: searched on 2026-11-30 in the stored pages for "
                 "the title with journal, year and 'PMID', and the abstract's opening sentences; "
                 "only copies of the article and reviews came up, no PubMed record.",
     },
     "ng-2013-hkmj-electroacupuncture-ileus-laparoscopic-colorectal": {
-        "note": "Research-fund report summary; sample size not shown. DOI/PMID not seen: searched"
-                " "
+        "note": "Research-fund report summary; sample size not shown. DOI/PMID not seen: searched "
                 "again on 2026-11-30 for the title with journal and year; only the journal's "
                 "supplement page (no identifier shown), a 2010 conference abstract of an interim "
                 "analysis and the related registration came up. Related registered trial "
-                "NCT03222557 (EA vs sham after laparoscopic rectal cancer surgery, Prince of Wale"
-                "s "
+                "NCT03222557 (EA vs sham after laparoscopic rectal cancer surgery, Prince of Wales "
                 "Hospital) seen at "
-                "https://trials.co/clinical-trials-details/electroacupuncture-for-postoperative-i"
-                "leus-after-laparoscopic-surgery-for-mid-and-low-rectal-cancer/NCT03222557.",
+                "https://trials.co/clinical-trials-details/electroacupuncture-for-postoperative-ile"
+                "us-after-laparoscopic-surgery-for-mid-and-low-rectal-cancer/NCT03222557.",
     },
     "lee-2001-gie-electroacupuncture-sphincter-of-oddi": {
         "note": "Mechanistic, not a clinical-outcome trial. Seed cites Jiuwei, Burong, "
@@ -377,38 +366,30 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "(https://koreamed.org/SearchBasic.php?RID=2305012).",
     },
     "scholz-2011-cochrane-dopamine-agonists-rls": {
-        "note": "PMID not seen: searched again on 2026-11-30 for the title with the review number"
-                ", "
-                "the authors and 'PMCID'; only Cochrane Library pages, a copy of the review and a"
-                "n "
+        "note": "PMID not seen: searched again on 2026-11-30 for the title with the review number, "
+                "the authors and 'PMCID'; only Cochrane Library pages, a copy of the review and an "
                 "EBM summary came up. Trials mostly 1-12 weeks, so long-term augmentation (main "
                 "harm) is not captured.",
     },
     "lunn-2014-cochrane-duloxetine-pain-fibromyalgia": {
-        "note": "Effect sizes taken from an EBM summary of this review. PMID not seen: searched o"
-                "n "
-                "2026-11-30 for the title with the authors and 'PMCID PMID'; only Cochrane Librar"
-                "y "
+        "note": "Effect sizes taken from an EBM summary of this review. PMID not seen: searched on "
+                "2026-11-30 for the title with the authors and 'PMCID PMID'; only Cochrane Library "
                 "and Wiley pages and a copy of the review came up, no PubMed or PMC record.",
     },
     "lettieri-2009-pneumatic-compression-rls": {
-        "note": "PMID not seen: searched on 2026-11-30 for the title with journal, year and pages"
-                "; "
-                "the journal's pages, the PEDro record and news reports came up, no PubMed record"
-                ".",
+        "note": "PMID not seen: searched on 2026-11-30 for the title with journal, year and pages; "
+                "the journal's pages, the PEDro record and news reports came up, no PubMed record.",
     },
     "may-1993-bile-acid-gallstone-dissolution-meta-analysis": {
         "note": "Claim wording is too broad: ursodiol only dissolves small radiolucent "
                 "(cholesterol) stones in a functioning gallbladder, slowly and incompletely, and "
                 "stones often recur. PMID not seen: searched on 2026-11-30 for the title with "
-                "authors, journal, year and pages; only the Zendy and ACP Journal Club records, a"
-                "n "
+                "authors, journal, year and pages; only the Zendy and ACP Journal Club records, an "
                 "abstract aggregator and an EBM summary came up.",
     },
     "trenkwalder-2008-rotigotine-rls-rct": {
         "note": "PMID read from the QxMD record address (QxMD keys records by PubMed ID); no "
-                "PubMed page itself seen. DOI not seen: searched on 2026-11-30 for the title with"
-                " "
+                "PubMed page itself seen. DOI not seen: searched on 2026-11-30 for the title with "
                 "journal, year and 'doi' and the abstract's opening sentences; the QxMD and an "
                 "institutional (Pure) record show no DOI in their excerpts. NCT00136045.",
     },
@@ -431,27 +412,22 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     "li-2023-frontmed-overview-acupuncture-diabetic-gastroparesis": {
         "finding": "Appraised ten reviews of acupuncture for diabetic gastroparesis: by AMSTAR-2 "
                    "two were of low and eight of extremely low methodological quality, and of 20 "
-                   "results rated with GRADE four were of moderate, ten of low and six of very lo"
-                   "w "
+                   "results rated with GRADE four were of moderate, ten of low and six of very low "
                    "quality; the overall verdict was beyond the excerpt read.",
         "seen_at": "https://frontiersin.org/articles/10.3389/fmed.2023.1196357/full ; "
                    "https://ouci.dntb.gov.ua/en/works/loKO3bpl",
-        "note": "DOI read from the Frontiers page address (title on page; published 31 July 2023)"
-                ". "
+        "note": "DOI read from the Frontiers page address (title on page; published 31 July 2023). "
                 "AMSTAR-2 and GRADE counts read on 2026-11-30 in the abstract on the OUCI record "
                 "(https://ouci.dntb.gov.ua/en/works/loKO3bpl); its re-meta-analysis results were "
                 "cut off in the excerpt, so no verdict on effectiveness is recorded. PMID not "
                 "seen: searched the same day for the title with authors, journal and 'pubmed'; a "
-                "university library catalogue (ebusca.uv.mx) links to PubMed and PMC records, but"
-                " "
+                "university library catalogue (ebusca.uv.mx) links to PubMed and PMC records, but "
                 "neither record itself came up, so no identifier is taken from it.",
     },
     "jiang-2004-st-johns-wort-warfarin-pk": {
-        "note": "Harm = loss of anticoagulant effect (thrombosis risk). PMID not seen: searched o"
-                "n "
+        "note": "Harm = loss of anticoagulant effect (thrombosis risk). PMID not seen: searched on "
                 "2026-11-30 for the title with journal, year, volume, pages and 'PMCID'; only a "
-                "copy of the article and summaries came up, no PubMed or PMC record. A 2006 poole"
-                "d "
+                "copy of the article and summaries came up, no PubMed or PMC record. A 2006 pooled "
                 "PK/PD analysis (J Clin Pharmacol 46(11):1370-8, PMID 17050802, DOI "
                 "10.1177/0091270006292124) found S-warfarin clearance ratio 1.39.",
     },
@@ -469,34 +445,28 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     "stokes-2014-udca-weight-loss-gallstone-prevention-meta-analysis": {
         "doi": "10.1016/j.cgh.2013.11.031",
         "volume_pages": "12(7):1090-1100.e2",
-        "seen_at": "https://read.qxmd.com/read/24321208/ursodeoxycholic-acid-and-diets-higher-in-"
-                   "fat-prevent-gallbladder-stones-during-weight-loss-a-meta-analysis-of-randomiz"
-                   "ed-controlled-trials "
+        "seen_at": "https://read.qxmd.com/read/24321208/ursodeoxycholic-acid-and-diets-higher-in-fa"
+                   "t-prevent-gallbladder-stones-during-weight-loss-a-meta-analysis-of-randomized-c"
+                   "ontrolled-trials "
                    "; https://ru.scribd.com/document/407359031/Estudio-Expo-Gastro ; "
                    "http://47.251.13.51:8081/24321208",
-        "note": "Prevention in a specific setting, not treatment of existing gallstones. PMID and"
-                " "
+        "note": "Prevention in a specific setting, not treatment of existing gallstones. PMID and "
                 "DOI read on 2026-11-30 on the PubMed-mirror address "
                 "(http://47.251.13.51:8081/24321208), which shows this title, 'Caroline S Stokes "
-                "et al. Clin Gastroenterol Hepatol. 2014 Jul', 12(7):1090-1100.e2 and the DOI; th"
-                "e "
+                "et al. Clin Gastroenterol Hepatol. 2014 Jul', 12(7):1090-1100.e2 and the DOI; the "
                 "abstract there matches the finding.",
     },
     "ingrosso-2023-gastroparesis-drugs-network-meta-analysis": {
-        "note": "Metoclopramide-specific evidence is thin (single small trial); confidence low to"
-                " "
+        "note": "Metoclopramide-specific evidence is thin (single small trial); confidence low to "
                 "moderate. DOI not seen on a page that is the record: searched on 2026-11-30 for "
                 "the title with journal, year, pages and 'doi'; a DOI appears only in a library "
-                "catalogue's copy of the MEDLINE record (katalog.lib.cas.cz), not on the journal,"
-                " "
+                "catalogue's copy of the MEDLINE record (katalog.lib.cas.cz), not on the journal, "
                 "PubMed-mirror or repository pages found, so none is recorded.",
     },
     "liu-2015-ijp-acupuncture-children-asthma-sr": {
-        "note": "DOI read from the Springer full-text page address whose text matches this review"
-                ". "
+        "note": "DOI read from the Springer full-text page address whose text matches this review. "
                 "Article number read again on 2026-11-30: the journal's own address "
-                "(http://www.ijponline.net/content/41/1/48) places it as article 48 of volume 41,"
-                " "
+                "(http://www.ijponline.net/content/41/1/48) places it as article 48 of volume 41, "
                 "while the TMU Pure record prints 'Article number 155', the same number as the "
                 "DOI's suffix; no page printing the journal's citation line was seen, so the "
                 "article number stays unrecorded. PMID not seen (searched the same day for the "
@@ -506,8 +476,7 @@ CORRECTIONS: dict[str, dict[str, str]] = {
         "authors": "Pan W et al.",
         "doi": "10.1155/2015/343201",
         "comparator": "'randomized acupuncture' (as the abstract names it)",
-        "finding": "Standard acupuncture, but not the randomized acupuncture it was compared with"
-                   ", "
+        "finding": "Standard acupuncture, but not the randomized acupuncture it was compared with, "
                    "reduced abnormal nocturnal and early-sleep leg activity on actigraphy, with "
                    "IRLS and Epworth scores lower than at baseline at weeks 4 and 6; no side "
                    "effects were observed.",
@@ -516,17 +485,30 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "https://www.hindawi.com/journals/ecam/2015/343201/abs/ ; "
                    "https://www.hindawi.com/journals/ecam/2015/343201/ref/",
         "note": "DOI, volume and article number read on 2026-11-30 on the journal's pages "
-                "(https://www.hindawi.com/journals/ecam/2015/343201/ref/ and .../abs/: this title"
-                ", "
+                "(https://www.hindawi.com/journals/ecam/2015/343201/ref/ and .../abs/: this title, "
                 "'Volume 2015, Article ID 343201', 'Copyright 2015 Weidong Pan et al.'); first "
                 "author from the same pages. The abstract calls the comparison arm 'randomized "
                 "acupuncture' without saying where its needles went, so the comparator no longer "
-                "says 'non-acupoints'. PMID and PMCID not recorded: a university library catalogu"
-                "e "
-                "(cendekia.unisza.edu.my) links to a PMC record, but no PubMed or PMC page itself"
-                " "
+                "says 'non-acupoints'. PMID and PMCID not recorded: a university library catalogue "
+                "(cendekia.unisza.edu.my) links to a PMC record, but no PubMed or PMC page itself "
                 "came up. Within-group comparisons reported; between-group test not shown in "
                 "excerpt.",
+    },
+    "winkelman-2024-aasm-rls-guideline": {
+        "note": "Online ahead of print 26 Sep 2024 (print issue/pages not seen: searched again on "
+                "2026-11-30 for the title with journal, 2025 and the citation; only the companion "
+                "systematic review's citation, 2025;21(1):153-199, and earlier guidelines came "
+                "up). Recommendation strengths taken from the abstract good-practice statement and "
+                "a J Sleep Med 2024 letter whose text was truncated; check full text before "
+                "quoting strengths. Dopaminergic drugs (DAs, levodopa) carry augmentation risk, so "
+                "listing them as plain RLS remedies without that caveat is misleading.",
+    },
+    "ruiz-irastorza-2010-antimalarials-sle-systematic-review": {
+        "note": "Record dated 2008-12-24 (online first); print issue/pages not seen: searched "
+                "again on 2026-11-30 for the title with journal and 'volume issue pages'; the "
+                "journal's early-online and DOI pages and citation records came up, and a copy of "
+                "the article's PDF links its online supplement to the journal's volume 69, issue "
+                "1, but no page range was seen.",
     },
 }
 
