@@ -314,17 +314,22 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     "yang-2013-bmccam-acupuncture-diabetic-gastroparesis-meta": {
         "year": "2013",
         "volume_pages": "13:311",
+        "pmid": "24206922",
+        "pmcid": "PMC4226258",
         "seen_at": "http://bmccomplementalternmed.biomedcentral.com/articles/10.1186/1472-6882-13-3"
                    "11 "
-                   "; http://www.biomedcentral.com/1472-6882/13/311/abstract",
+                   "; http://www.biomedcentral.com/1472-6882/13/311/abstract ; "
+                   "https://ebusca.uv.mx/Record/pubmed-4226258/Details",
         "note": "DOI read from the BMC page address (title shown on the page). Year and volume "
                 "read on 2026-11-30 on the journal's abstract page "
                 "(http://www.biomedcentral.com/1472-6882/13/311/abstract: 'BMC Complementary and "
                 "Alternative Medicine 2013, 13:311', published 9 November 2013, Yang M first "
-                "author). PMID and PMCID not recorded: a university library catalogue's copy of "
-                "the record (ebusca.uv.mx) links to PubMed and PMC records, but neither record "
-                "itself came up in searches for the title, so no identifier is taken from the "
-                "catalogue.",
+                "author). PMID and PMCID read on 2026-11-30 in a library catalogue's copy of the "
+                "PubMed/PMC record (Universidad Veracruzana's catalogue, "
+                "https://ebusca.uv.mx/Record/pubmed-4226258/Details), which shows this title, "
+                "Yang Mingxing first of the eight authors, BioMed Central 2013, and prints the "
+                "PMC, PubMed and DOI addresses with these numbers; the PubMed and PMC pages "
+                "themselves did not come up in search.",
     },
     "scheewe-2011-ctm-acupuncture-children-asthma-rct": {
         "note": "DOI not seen: searched on 2026-11-30 in the stored pages for the title with "
@@ -414,15 +419,21 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "two were of low and eight of extremely low methodological quality, and of 20 "
                    "results rated with GRADE four were of moderate, ten of low and six of very low "
                    "quality; the overall verdict was beyond the excerpt read.",
+        "pmid": "37583426",
+        "pmcid": "PMC10424791",
         "seen_at": "https://frontiersin.org/articles/10.3389/fmed.2023.1196357/full ; "
-                   "https://ouci.dntb.gov.ua/en/works/loKO3bpl",
+                   "https://ouci.dntb.gov.ua/en/works/loKO3bpl ; "
+                   "https://ebusca.uv.mx/Record/pubmed-10424791/Details",
         "note": "DOI read from the Frontiers page address (title on page; published 31 July 2023). "
                 "AMSTAR-2 and GRADE counts read on 2026-11-30 in the abstract on the OUCI record "
                 "(https://ouci.dntb.gov.ua/en/works/loKO3bpl); its re-meta-analysis results were "
-                "cut off in the excerpt, so no verdict on effectiveness is recorded. PMID not "
-                "seen: searched the same day for the title with authors, journal and 'pubmed'; a "
-                "university library catalogue (ebusca.uv.mx) links to PubMed and PMC records, but "
-                "neither record itself came up, so no identifier is taken from it.",
+                "cut off in the excerpt, so no verdict on effectiveness is recorded. PMID and "
+                "PMCID read on 2026-11-30 in a library catalogue's copy of the PubMed/PMC record "
+                "(Universidad Veracruzana's catalogue, "
+                "https://ebusca.uv.mx/Record/pubmed-10424791/Details), which shows this title, Li "
+                "Ting first of the five authors, Frontiers Media 2023, and prints the PMC, PubMed "
+                "and DOI addresses with these numbers; the PubMed and PMC pages themselves did not "
+                "come up in search, and the catalogue's abstract stops before the results.",
     },
     "jiang-2004-st-johns-wort-warfarin-pk": {
         "note": "Harm = loss of anticoagulant effect (thrombosis risk). PMID not seen: searched on "
@@ -457,11 +468,17 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "abstract there matches the finding.",
     },
     "ingrosso-2023-gastroparesis-drugs-network-meta-analysis": {
+        "doi": "10.1053/j.gastro.2022.12.014",
+        "seen_at": "https://medluna.com/article/36581089 ; "
+                   "https://eprints.whiterose.ac.uk/id/eprint/195165 ; "
+                   "https://katalog.lib.cas.cz/KNAV/EdsRecord/cmedm,36581089",
         "note": "Metoclopramide-specific evidence is thin (single small trial); confidence low to "
-                "moderate. DOI not seen on a page that is the record: searched on 2026-11-30 for "
-                "the title with journal, year, pages and 'doi'; a DOI appears only in a library "
-                "catalogue's copy of the MEDLINE record (katalog.lib.cas.cz), not on the journal, "
-                "PubMed-mirror or repository pages found, so none is recorded.",
+                "moderate. DOI read on 2026-11-30 in a library catalogue's copy of the MEDLINE "
+                "record (the Czech Academy of Sciences library, "
+                "https://katalog.lib.cas.cz/KNAV/EdsRecord/cmedm,36581089), which shows this "
+                "title, Ingrosso MR first of six authors, 'Gastroenterology 2023 Apr; Vol. 164 "
+                "(4), pp. 642-654' and prints the DOI; the journal's and PubMed's own pages did "
+                "not come up in search.",
     },
     "liu-2015-ijp-acupuncture-children-asthma-sr": {
         "note": "DOI read from the Springer full-text page address whose text matches this review. "
@@ -475,6 +492,7 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     "rls-actigraph-acupuncture-2015-pilot": {
         "authors": "Pan W et al.",
         "doi": "10.1155/2015/343201",
+        "pmcid": "PMC4339862",
         "comparator": "'randomized acupuncture' (as the abstract names it)",
         "finding": "Standard acupuncture, but not the randomized acupuncture it was compared with, "
                    "reduced abnormal nocturnal and early-sleep leg activity on actigraphy, with "
@@ -483,16 +501,20 @@ CORRECTIONS: dict[str, dict[str, str]] = {
         "seen_at": "https://new.hindawi.com/journals/ecam/2015/343201/ ; "
                    "http://heatonacupuncture.co.uk/category/restless-leg-syndrome/ ; "
                    "https://www.hindawi.com/journals/ecam/2015/343201/abs/ ; "
-                   "https://www.hindawi.com/journals/ecam/2015/343201/ref/",
+                   "https://www.hindawi.com/journals/ecam/2015/343201/ref/ ; "
+                   "http://cendekia.unisza.edu.my/neuaxis-e/Record/pubmed-4339862/Details",
         "note": "DOI, volume and article number read on 2026-11-30 on the journal's pages "
                 "(https://www.hindawi.com/journals/ecam/2015/343201/ref/ and .../abs/: this title, "
                 "'Volume 2015, Article ID 343201', 'Copyright 2015 Weidong Pan et al.'); first "
                 "author from the same pages. The abstract calls the comparison arm 'randomized "
                 "acupuncture' without saying where its needles went, so the comparator no longer "
-                "says 'non-acupoints'. PMID and PMCID not recorded: a university library catalogue "
-                "(cendekia.unisza.edu.my) links to a PMC record, but no PubMed or PMC page itself "
-                "came up. Within-group comparisons reported; between-group test not shown in "
-                "excerpt.",
+                "says 'non-acupoints'. PMCID read on 2026-11-30 in a library catalogue's copy of "
+                "the PMC record (Universiti Sultan Zainal Abidin's catalogue, "
+                "http://cendekia.unisza.edu.my/neuaxis-e/Record/pubmed-4339862/Details), which "
+                "shows this title, Pan Weidong first of seven authors, Hindawi 2015, and prints "
+                "the PMC address with this number; the PMC page itself did not come up in search. "
+                "PMID not seen (that catalogue record prints no PubMed address). Within-group "
+                "comparisons reported; between-group test not shown in excerpt.",
     },
     "winkelman-2024-aasm-rls-guideline": {
         "note": "Online ahead of print 26 Sep 2024 (print issue/pages not seen: searched again on "
