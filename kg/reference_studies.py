@@ -160,11 +160,15 @@ CORRECTIONS: dict[str, dict[str, str]] = {
         "note": "Pain was only a secondary outcome. Protocol: Medicine 2020;99(50):e23238, DOI "
                 "10.1097/md.0000000000023238 (seen at https://ouci.dntb.gov.ua/en/works/4NqNDav7). "
                 "PMID not seen (searched again on 2026-11-30 for the title with authors, journal, "
-                "year and pages and 'pubmed': the journal, KoreaScience and OUCI pages came up, "
-                "no PubMed record). Read again on 2026-11-30 on the journal page (abstract): low "
+                "year and pages and 'pubmed': the journal, KoreaScience and OUCI pages came up, no "
+                "PubMed record). Read again on 2026-11-30 on the journal page (abstract): low "
                 "quality of evidence for combination therapy and for monotherapy, high "
-                "heterogeneity for monotherapy, and moderate quality when all scoliosis types "
-                "were pooled.",
+                "heterogeneity for monotherapy, and moderate quality when all scoliosis types were "
+                "pooled. Searched again on 2026-11-30 for bibliographic records that might print it"
+                " (library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): only the journal, KoreaScience "
+                "and OUCI pages came up, none printing a PMID.",
     },
     "chan-2023-electroacupuncture-oxaliplatin-neuropathy-colorectal": {
         "finding": "Weekly electroacupuncture during oxaliplatin eased neuropathy severity during "
@@ -172,12 +176,19 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "vibration and light-touch tests did not differ. The authors call it "
                    "preliminary evidence for acute neuropathy; effects on chronic neuropathy "
                    "remain unclear.",
-        "note": "Journal name not shown on stored pages (publication year 2023/10, copyright "
-                "2022). QxMD record id 36325677 is probably the PMID but is not labelled as such "
-                "- not recorded. Protocol: Trials 2020;21:58, DOI 10.1186/s13063-019-3972-5, PMID "
+        "note": "Journal name not shown on stored pages (publication year 2023/10, copyright 2022)."
+                " QxMD record id 36325677 is probably the PMID but is not labelled as such - not "
+                "recorded. Protocol: Trials 2020;21:58, DOI 10.1186/s13063-019-3972-5, PMID "
                 "31918748, PMC6953283 (seen at https://pmc.ncbi.nlm.nih.gov/articles/PMC6953283). "
-                "Results and conclusion read again on 2026-11-30 in the abstract on the QxMD "
-                "page.",
+                "Results and conclusion read again on 2026-11-30 in the abstract on the QxMD page. "
+                "Searched again on 2026-11-30 for bibliographic records that might print it "
+                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): an abstract aggregator "
+                "(greenmedinfo.com) prints 'Acupunct Med. 2022 Nov 3 ... PMID: 36325677' with this "
+                "title and the authors, the same number as the QxMD record, but it is neither the "
+                "record nor a library catalogue, citation index or repository, so the PMID is still"
+                " not recorded; the HKBU repository excerpt stops before any identifier.",
     },
     "scholz-2011-cochrane-levodopa-rls": {
         "finding": "Against placebo, symptom severity fell more with levodopa in two studies "
@@ -200,20 +211,28 @@ CORRECTIONS: dict[str, dict[str, str]] = {
         "finding": "CBT reduced pain slightly at end of treatment (SMD -0.29, about 0.5 points "
                    "on 0-10); only two of the 23 studies were without any risk of bias, and the "
                    "evidence was low quality.",
-        "note": "PMID not seen (searched again on 2026-11-30 for the title with the authors, "
-                "the review number and 'PMID': only Wiley and Cochrane Library pages came up). "
-                "Risk of bias read again on 2026-11-30 in the abstract on the Wiley page: only "
-                "two studies without any risk of bias; GRADE quality low.",
+        "note": "PMID not seen (searched again on 2026-11-30 for the title with the authors, the "
+                "review number and 'PMID': only Wiley and Cochrane Library pages came up). Risk of "
+                "bias read again on 2026-11-30 in the abstract on the Wiley page: only two studies "
+                "without any risk of bias; GRADE quality low. Searched again on 2026-11-30 for "
+                "bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences), including a PMC copy of the review: none came up.",
     },
     "langhorst-2013-meditative-movement-fibromyalgia-meta-analysis": {
         "finding": "Improved sleep, fatigue, depression and HRQoL but not pain overall; in "
                    "subgroup analyses only yoga had significant effects on pain, fatigue, "
                    "depression and HRQoL at the end of treatment; no serious adverse events.",
-        "note": "PMID not seen (searched again on 2026-11-30 for the title with journal and "
-                "year: only the Springer pages, which print Rheumatol Int 2013;33(1):193-207 and "
-                "the DOI, and copies came up). Short-term, small trials. Subgroup results read "
-                "again on 2026-11-30 in the abstract on the Springer page; the authors call for "
-                "high-quality studies with larger samples.",
+        "note": "PMID not seen (searched again on 2026-11-30 for the title with journal and year: "
+                "only the Springer pages, which print Rheumatol Int 2013;33(1):193-207 and the DOI,"
+                " and copies came up). Short-term, small trials. Subgroup results read again on "
+                "2026-11-30 in the abstract on the Springer page; the authors call for high-quality"
+                " studies with larger samples. Searched again on 2026-11-30 for bibliographic "
+                "records that might print it (library catalogues' copies of PubMed/PMC records, "
+                "citation indexes, university repositories, Europe PMC: the title with "
+                "'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract sentences):"
+                " a citation index (zhixidata.com) prints the DOI already recorded and no PMID.",
     },
     "kahale-2018-cochrane-anticoagulation-cancer-vte": {
         "note": "No enoxaparin-specific trial retrieved; evidence is for the LMWH class "
@@ -275,10 +294,15 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     "greenlee-2017-sio-integrative-therapies-breast-cancer": {
         "note": "Supportive-care (symptom) indications only, not anticancer treatment. PMID not "
                 "seen: searched on 2026-11-30 in the stored pages for the title with 'pubmed', the "
-                "authors with 'CA Cancer J Clin 2017;67(3):194-232' and the DOI, and the "
-                "abstract's opening sentence; only copies of the abstract, library and "
-                "guideline-summary records and the 2014 JNCI Monographs version came up, no PubMed "
-                "or PMC record.",
+                "authors with 'CA Cancer J Clin 2017;67(3):194-232' and the DOI, and the abstract's"
+                " opening sentence; only copies of the abstract, library and guideline-summary "
+                "records and the 2014 JNCI Monographs version came up, no PubMed or PMC record. "
+                "Searched again on 2026-11-30 for bibliographic records that might print it "
+                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): a repository record "
+                "(anthromed.org) with this title, the authors and 2017 came up, printing no "
+                "identifier in its excerpt.",
     },
     "mao-2022-sio-asco-integrative-medicine-pain-guideline": {
         "doi": "10.1200/JCO.22.01357",
@@ -287,29 +311,46 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "up.....d5eaad9394f62ef0e90a3408e8ff9f29 "
                    "; https://ace.asco.org/guidelines/182035",
         "note": "DOI read on 2026-11-30 on ASCO's guideline page "
-                "(https://ace.asco.org/guidelines/182035), which shows this title, Mao first of "
-                "the listed authors and 'Published online before print September 19, 2022', and "
-                "prints the DOI broken by a space ('JCO.22. 01357'); the same DOI is in the "
-                "ascopubs address captured at "
+                "(https://ace.asco.org/guidelines/182035), which shows this title, Mao first of the"
+                " listed authors and 'Published online before print September 19, 2022', and prints"
+                " the DOI broken by a space ('JCO.22. 01357'); the same DOI is in the ascopubs "
+                "address captured at "
                 "https://staging.urlscan.io/result/f20448e7-871e-4ba9-a037-47702ca9f30d/content. "
-                "PMID not seen: searched the same day for the title with 'pubmed', the first "
-                "author with journal and year, and a PubMed-style citation line; no PubMed record "
-                "or mirror came up. Recommendations graded intermediate evidence, moderate "
-                "strength. Applies to lung and colorectal cancer pain too.",
+                "PMID not seen: searched the same day for the title with 'pubmed', the first author"
+                " with journal and year, and a PubMed-style citation line; no PubMed record or "
+                "mirror came up. Recommendations graded intermediate evidence, moderate strength. "
+                "Applies to lung and colorectal cancer pain too. Searched again on 2026-11-30 for "
+                "bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): the MSK, Mayo Clinic Pure and Reviewer.ly records came up, none "
+                "printing a PMID in its excerpt.",
     },
     "young-2018-select-d-rivaroxaban-cancer-vte": {
-        "note": "Indication is cancer-associated VTE, not cancer. Bleeding mostly "
-                "gastrointestinal, in gastro-oesophageal cancers. DOI and PMID not seen: searched "
-                "on 2026-11-30 in the stored pages for the title with 'pubmed', the first author "
-                "with journal, year, volume and issue, a PubMed-style citation line and the "
-                "abstract's opening sentences; a DOI is given only by third-party pages (a news "
-                "report and a trial-summary site), so none is recorded. ISRCTN86712308.",
+        "note": "Indication is cancer-associated VTE, not cancer. Bleeding mostly gastrointestinal,"
+                " in gastro-oesophageal cancers. DOI and PMID not seen: searched on 2026-11-30 in "
+                "the stored pages for the title with 'pubmed', the first author with journal, year,"
+                " volume and issue, a PubMed-style citation line and the abstract's opening "
+                "sentences; a DOI is given only by third-party pages (a news report and a "
+                "trial-summary site), so none is recorded. ISRCTN86712308. Searched again on "
+                "2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): a Duke University repository record "
+                "(https://scholars.duke.edu/publication/1647566) and a trial-summary page came up, "
+                "neither excerpt printing a DOI or PMID; a DOI appears again only in news reports, "
+                "so none is recorded.",
     },
     "key-2023-asco-vte-cancer-guideline-update": {
         "note": "Partial (signals) update of the 2019 ASCO guideline. PMID not seen: searched on "
                 "2026-11-30 in the stored pages for the title with 'pubmed' and the first author "
                 "with journal and year; only a copy of the article, guideline-database and news "
-                "pages came up, no PubMed record.",
+                "pages came up, no PubMed record. Searched again on 2026-11-30 for bibliographic "
+                "records that might print it (library catalogues' copies of PubMed/PMC records, "
+                "citation indexes, university repositories, Europe PMC: the title with "
+                "'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract sentences):"
+                " no catalogue or index record came up, only the copy of the article and news "
+                "pages.",
     },
     "yang-2013-bmccam-acupuncture-diabetic-gastroparesis-meta": {
         "year": "2013",
@@ -335,21 +376,36 @@ CORRECTIONS: dict[str, dict[str, str]] = {
         "note": "DOI not seen: searched on 2026-11-30 in the stored pages for the title with "
                 "journal, year, volume and pages, with 'sciencedirect' and 'doi', and the "
                 "abstract's opening sentence; the pages found (an abstract repository, a document "
-                "site, practitioner news) show no DOI. A Danish preschool RCT (PubMed 23981368, "
-                "122 children, acupuncture vs no treatment) was seen but its title was not shown - "
-                "not recorded.",
+                "site, practitioner news) show no DOI. A Danish preschool RCT (PubMed 23981368, 122"
+                " children, acupuncture vs no treatment) was seen but its title was not shown - not"
+                " recorded. Searched again on 2026-11-30 for bibliographic records that might print"
+                " it (library catalogues' copies of PubMed/PMC records, citation indexes, "
+                "university repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' "
+                "or 'europepmc', and distinctive abstract sentences): an abstract database page "
+                "(qigonginstitute.org) prints the citation and the PMID already recorded, and no "
+                "DOI.",
     },
     "pengo-2018-traps-rivaroxaban-vs-warfarin-aps": {
         "note": "DOI and PMID not seen: searched on 2026-11-30 in the stored pages for the title "
                 "with journal, year and 'pubmed', and the abstract's sentences; only the journal's "
                 "pages (whose excerpts show no DOI), an institutional record and reviews came up. "
-                "Direction 'benefit' refers to warfarin over rivaroxaban. NCT02157272.",
+                "Direction 'benefit' refers to warfarin over rivaroxaban. NCT02157272. Searched "
+                "again on 2026-11-30 for bibliographic records that might print it (library "
+                "catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): the journal's pages and a Pure "
+                "record came up, none printing a DOI or PMID in its excerpt.",
     },
     "agnelli-2020-caravaggio-apixaban-cancer-vte": {
         "note": "'Apixaban for cancer' is misleading: it treats VTE in people with cancer; no "
                 "anticancer effect. PMID not seen: searched on 2026-11-30 in the stored pages for "
                 "the title with journal, year and 'PMID', and the abstract's opening sentences; "
-                "only copies of the article and reviews came up, no PubMed record.",
+                "only copies of the article and reviews came up, no PubMed record. Searched again "
+                "on 2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): only copies of the article, trial summaries and the protocol "
+                "paper came up.",
     },
     "ng-2013-hkmj-electroacupuncture-ileus-laparoscopic-colorectal": {
         "note": "Research-fund report summary; sample size not shown. DOI/PMID not seen: searched "
@@ -358,61 +414,111 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "analysis and the related registration came up. Related registered trial "
                 "NCT03222557 (EA vs sham after laparoscopic rectal cancer surgery, Prince of Wales "
                 "Hospital) seen at "
-                "https://trials.co/clinical-trials-details/electroacupuncture-for-postoperative-ile"
-                "us-after-laparoscopic-surgery-for-mid-and-low-rectal-cancer/NCT03222557.",
+                "https://trials.co/clinical-trials-details/electroacupuncture-for-postoperative-ileus-after-laparoscopic-surgery-for-mid-and-low-rectal-cancer/NCT03222557."
+                " Searched again on 2026-11-30 for bibliographic records that might print it "
+                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): nothing new came up.",
     },
     "lee-2001-gie-electroacupuncture-sphincter-of-oddi": {
         "note": "Mechanistic, not a clinical-outcome trial. Seed cites Jiuwei, Burong, "
                 "Yanglingquan, Zusanli; the multi-point study behind that claim was not found - "
-                "this study used GB34 only. DOI not seen: searched on 2026-11-30 for the title "
-                "with journal, year and 'doi'; the PubMed page excerpt "
+                "this study used GB34 only. DOI not seen: searched on 2026-11-30 for the title with"
+                " journal, year and 'doi'; the PubMed page excerpt "
                 "(https://www.ncbi.nlm.nih.gov/pubmed/11174298) shows no DOI. Earlier Korean "
                 "version: Korean J Gastrointest Motil 2000;6(1):44-51 "
-                "(https://koreamed.org/SearchBasic.php?RID=2305012).",
+                "(https://koreamed.org/SearchBasic.php?RID=2305012). Searched again on 2026-11-30 "
+                "for bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): a citation index (ACNP, Bologna) shows the citation and a SICI code "
+                "but no DOI.",
     },
     "scholz-2011-cochrane-dopamine-agonists-rls": {
         "note": "PMID not seen: searched again on 2026-11-30 for the title with the review number, "
                 "the authors and 'PMCID'; only Cochrane Library pages, a copy of the review and an "
                 "EBM summary came up. Trials mostly 1-12 weeks, so long-term augmentation (main "
-                "harm) is not captured.",
+                "harm) is not captured. Searched again on 2026-11-30 for bibliographic records that"
+                " might print it (library catalogues' copies of PubMed/PMC records, citation "
+                "indexes, university repositories, Europe PMC: the title with 'Record/pubmed', "
+                "'PMC', 'doi' or 'europepmc', and distinctive abstract sentences), including a PMC "
+                "copy of the review such as exists for the same authors' levodopa review: none came"
+                " up, only the Cochrane pages, a plain-language summary and a copy of the review.",
     },
     "lunn-2014-cochrane-duloxetine-pain-fibromyalgia": {
         "note": "Effect sizes taken from an EBM summary of this review. PMID not seen: searched on "
                 "2026-11-30 for the title with the authors and 'PMCID PMID'; only Cochrane Library "
-                "and Wiley pages and a copy of the review came up, no PubMed or PMC record.",
+                "and Wiley pages and a copy of the review came up, no PubMed or PMC record. "
+                "Searched again on 2026-11-30 for bibliographic records that might print it "
+                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences), including a PMC copy of the "
+                "review: none came up.",
     },
     "lettieri-2009-pneumatic-compression-rls": {
         "note": "PMID not seen: searched on 2026-11-30 for the title with journal, year and pages; "
-                "the journal's pages, the PEDro record and news reports came up, no PubMed record.",
+                "the journal's pages, the PEDro record and news reports came up, no PubMed record. "
+                "Searched again on 2026-11-30 for bibliographic records that might print it "
+                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): only the journal, PEDro, "
+                "Medscape and news pages came up.",
     },
     "may-1993-bile-acid-gallstone-dissolution-meta-analysis": {
         "note": "Claim wording is too broad: ursodiol only dissolves small radiolucent "
                 "(cholesterol) stones in a functioning gallbladder, slowly and incompletely, and "
                 "stones often recur. PMID not seen: searched on 2026-11-30 for the title with "
                 "authors, journal, year and pages; only the Zendy and ACP Journal Club records, an "
+                "abstract aggregator and an EBM summary came up. Searched again on 2026-11-30 for "
+                "bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): only the Zendy record (which prints the DOI already recorded), an "
                 "abstract aggregator and an EBM summary came up.",
     },
     "trenkwalder-2008-rotigotine-rls-rct": {
-        "note": "PMID read from the QxMD record address (QxMD keys records by PubMed ID); no "
-                "PubMed page itself seen. DOI not seen: searched on 2026-11-30 for the title with "
+        "note": "PMID read from the QxMD record address (QxMD keys records by PubMed ID); no PubMed"
+                " page itself seen. DOI not seen: searched on 2026-11-30 for the title with "
                 "journal, year and 'doi' and the abstract's opening sentences; the QxMD and an "
-                "institutional (Pure) record show no DOI in their excerpts. NCT00136045.",
+                "institutional (Pure) record show no DOI in their excerpts. NCT00136045. Searched "
+                "again on 2026-11-30 for bibliographic records that might print it (library "
+                "catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): the Pure record's RIS excerpt "
+                "(moh-it.pure.elsevier.com) stops before any DOI line.",
     },
     "marshall-2019-magnesium-rls-systematic-review": {
         "note": "Claim is not supported: evidence inconclusive. Study breakdown seen only in a "
                 "third-party summary. PMID not seen: searched on 2026-11-30 for the title with "
-                "first author, journal, year and 'PMID'; only the OUCI record came up.",
+                "first author, journal, year and 'PMID'; only the OUCI record came up. Searched "
+                "again on 2026-11-30 for bibliographic records that might print it (library "
+                "catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): no record of it came up, only "
+                "other magnesium reviews.",
     },
     "chae-2023-jar-acupuncture-rls-rct-review": {
         "note": "Narrative review of RCTs (no meta-analysis seen). PMID not seen: searched on "
                 "2026-11-30 for the title with journal, year and pages; the journal page, "
-                "KoreaScience and a library record came up, no PubMed record.",
+                "KoreaScience and a library record came up, no PubMed record. Searched again on "
+                "2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): a university library catalogue record "
+                "(vufind-test.katalog.k.utb.cz) shows this title, the authors and 40(4):308-318; "
+                "its DOI field is cut off in the excerpt and it shows no PMID.",
     },
     "weiss-2008-scoliosis-acupuncture-pilot": {
         "note": "Outcome is deformity, not pain; randomisation of order not stated in excerpt. "
                 "DOI/PMID not seen: searched on 2026-11-30 for the title with journal, year and "
                 "article number, with 'doi' and 'PMCID'; only an abstract repository and "
-                "practitioner pages came up, no journal, PubMed or PMC page.",
+                "practitioner pages came up, no journal, PubMed or PMC page. Searched again on "
+                "2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): an abstract database page "
+                "(qigonginstitute.org/abstract-print/4150) shows this title, the authors and "
+                "Scoliosis 2008 Jan 28;3:4, but its excerpt stops before any identifier.",
     },
     "li-2023-frontmed-overview-acupuncture-diabetic-gastroparesis": {
         "finding": "Appraised ten reviews of acupuncture for diabetic gastroparesis: by AMSTAR-2 "
@@ -440,18 +546,32 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "2026-11-30 for the title with journal, year, volume, pages and 'PMCID'; only a "
                 "copy of the article and summaries came up, no PubMed or PMC record. A 2006 pooled "
                 "PK/PD analysis (J Clin Pharmacol 46(11):1370-8, PMID 17050802, DOI "
-                "10.1177/0091270006292124) found S-warfarin clearance ratio 1.39.",
+                "10.1177/0091270006292124) found S-warfarin clearance ratio 1.39. Searched again on"
+                " 2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): only a copy of the article and summaries came up again.",
     },
     "javaid-2024-omega3-bleeding-meta-analysis": {
         "note": "Background antiplatelet use did not modify risk; warfarin/DOAC co-use not "
                 "specifically studied. PMID not seen: searched on 2026-11-30 for the title with "
                 "journal and year and with the authors and 'PMCID PMID'; only DOAJ and "
-                "citation-index records came up, no PubMed or PMC record.",
+                "citation-index records came up, no PubMed or PMC record. Searched again on "
+                "2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): a citation index (zhixidata.com) prints the DOI already "
+                "recorded, JAHA 2024;13(10), and no PMID.",
     },
     "xi-2022-frontonc-acupuncture-lung-cancer-pro-meta": {
         "note": "Fatigue/dyspnea-specific pooled results not visible in excerpt. PMID not seen: "
                 "searched on 2026-11-30 for the title with journal and year; the Frontiers page "
-                "(published 2 September 2022) and the OUCI record came up, no PubMed record.",
+                "(published 2 September 2022) and the OUCI record came up, no PubMed record. "
+                "Searched again on 2026-11-30 for bibliographic records that might print it "
+                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): only the Frontiers and OUCI "
+                "pages came up again.",
     },
     "stokes-2014-udca-weight-loss-gallstone-prevention-meta-analysis": {
         "doi": "10.1016/j.cgh.2013.11.031",
@@ -487,7 +607,11 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "while the TMU Pure record prints 'Article number 155', the same number as the "
                 "DOI's suffix; no page printing the journal's citation line was seen, so the "
                 "article number stays unrecorded. PMID not seen (searched the same day for the "
-                "title with authors, journal and year).",
+                "title with authors, journal and year). Searched again on 2026-11-30 for "
+                "bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): the TMU Pure records came up again, printing no PMID.",
     },
     "rls-actigraph-acupuncture-2015-pilot": {
         "authors": "Pan W et al.",
@@ -531,6 +655,28 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "journal's early-online and DOI pages and citation records came up, and a copy of "
                 "the article's PDF links its online supplement to the journal's volume 69, issue "
                 "1, but no page range was seen.",
+    },
+    "chien-2017-plosone-acupuncture-hot-flush-breast-cancer-meta": {
+        "pmid": "28829776",
+        "pmcid": "PMC5568723",
+        "seen_at": "https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0180918 ; "
+                   "https://pmc.ncbi.nlm.nih.gov/articles/PMC5568723",
+        "note": "Direction refers to hot flushes (benefit on menopause symptom scores). PMID and "
+                "PMCID read on 2026-11-30 on the PMC record "
+                "(https://pmc.ncbi.nlm.nih.gov/articles/PMC5568723), whose stored page now shows "
+                "this title, Chien TJ first of four authors, 'PLoS ONE 2017 Aug 22;12(8):e0180918' "
+                "with the DOI already recorded, and 'PMCID: PMC5568723 PMID: 28829776'; its "
+                "abstract (13 RCTs, 844 patients; no significant effect on hot-flush frequency or "
+                "severity, menopause symptoms improved) matches the finding. Other reviews seen: "
+                "Garcia MK 2015 Cancer 121(22):3948-58, PMID 26281028, PMC4635055, DOI "
+                "10.1002/cncr.29630 (8 RCTs, mixed results).",
+    },
+    "scholz-2021-st-johns-wort-rivaroxaban-pk": {
+        "note": "PMID not recorded (the page that showed it lacked the title in the stored "
+                "excerpt). NCT03796377. Searched again on 2026-11-30 for the title with the "
+                "authors, journal, volume and pages and 'PMID' or 'PMC': only the Bern university "
+                "repository record (BORIS, which prints the DOI already recorded and "
+                "87(3):1466-1474) and a citation record came up, neither printing a PMID.",
     },
 }
 
