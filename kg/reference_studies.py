@@ -164,11 +164,11 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "PubMed record). Read again on 2026-11-30 on the journal page (abstract): low "
                 "quality of evidence for combination therapy and for monotherapy, high "
                 "heterogeneity for monotherapy, and moderate quality when all scoliosis types were "
-                "pooled. Searched again on 2026-11-30 for bibliographic records that might print it"
-                " (library catalogues' copies of PubMed/PMC records, citation indexes, university "
-                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
-                "'europepmc', and distinctive abstract sentences): only the journal, KoreaScience "
-                "and OUCI pages came up, none printing a PMID.",
+                "pooled. Searched again on 2026-11-30 for bibliographic records that might print "
+                "it (library catalogues' copies of PubMed/PMC records, citation indexes, "
+                "university repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' "
+                "or 'europepmc', and distinctive abstract sentences): only the journal, "
+                "KoreaScience and OUCI pages came up, none printing a PMID.",
     },
     "chan-2023-electroacupuncture-oxaliplatin-neuropathy-colorectal": {
         "finding": "Weekly electroacupuncture during oxaliplatin eased neuropathy severity during "
@@ -176,9 +176,9 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "vibration and light-touch tests did not differ. The authors call it "
                    "preliminary evidence for acute neuropathy; effects on chronic neuropathy "
                    "remain unclear.",
-        "note": "Journal name not shown on stored pages (publication year 2023/10, copyright 2022)."
-                " QxMD record id 36325677 is probably the PMID but is not labelled as such - not "
-                "recorded. Protocol: Trials 2020;21:58, DOI 10.1186/s13063-019-3972-5, PMID "
+        "note": "Journal name not shown on stored pages (publication year 2023/10, copyright "
+                "2022). QxMD record id 36325677 is probably the PMID but is not labelled as such - "
+                "not recorded. Protocol: Trials 2020;21:58, DOI 10.1186/s13063-019-3972-5, PMID "
                 "31918748, PMC6953283 (seen at https://pmc.ncbi.nlm.nih.gov/articles/PMC6953283). "
                 "Results and conclusion read again on 2026-11-30 in the abstract on the QxMD page. "
                 "Searched again on 2026-11-30 for bibliographic records that might print it "
@@ -187,8 +187,8 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "'europepmc', and distinctive abstract sentences): an abstract aggregator "
                 "(greenmedinfo.com) prints 'Acupunct Med. 2022 Nov 3 ... PMID: 36325677' with this "
                 "title and the authors, the same number as the QxMD record, but it is neither the "
-                "record nor a library catalogue, citation index or repository, so the PMID is still"
-                " not recorded; the HKBU repository excerpt stops before any identifier.",
+                "record nor a library catalogue, citation index or repository, so the PMID is "
+                "still not recorded; the HKBU repository excerpt stops before any identifier.",
     },
     "scholz-2011-cochrane-levodopa-rls": {
         "finding": "Against placebo, symptom severity fell more with levodopa in two studies "
@@ -225,14 +225,15 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "subgroup analyses only yoga had significant effects on pain, fatigue, "
                    "depression and HRQoL at the end of treatment; no serious adverse events.",
         "note": "PMID not seen (searched again on 2026-11-30 for the title with journal and year: "
-                "only the Springer pages, which print Rheumatol Int 2013;33(1):193-207 and the DOI,"
-                " and copies came up). Short-term, small trials. Subgroup results read again on "
-                "2026-11-30 in the abstract on the Springer page; the authors call for high-quality"
-                " studies with larger samples. Searched again on 2026-11-30 for bibliographic "
-                "records that might print it (library catalogues' copies of PubMed/PMC records, "
-                "citation indexes, university repositories, Europe PMC: the title with "
-                "'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract sentences):"
-                " a citation index (zhixidata.com) prints the DOI already recorded and no PMID.",
+                "only the Springer pages, which print Rheumatol Int 2013;33(1):193-207 and the "
+                "DOI, and copies came up). Short-term, small trials. Subgroup results read again "
+                "on 2026-11-30 in the abstract on the Springer page; the authors call for "
+                "high-quality studies with larger samples. Searched again on 2026-11-30 for "
+                "bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): a citation index (zhixidata.com) prints the DOI already recorded and "
+                "no PMID.",
     },
     "kahale-2018-cochrane-anticoagulation-cancer-vte": {
         "note": "No enoxaparin-specific trial retrieved; evidence is for the LMWH class "
@@ -242,16 +243,20 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "with cancer' (Akl EA, BMC XML 1756-9966-27-21). Read again on 2026-11-30 on the "
                 "PubMed-mirror address: the abstract there stops at its methods (objectives: "
                 "LMWHs, DOACs and VKAs compared for long-term treatment; randomised trials in "
-                "people with cancer and symptomatic VTE; last search 14 May 2018). No stored "
-                "page found by search shows this version's results: the Cochrane Library pages "
-                "found are of the 2014 version (pub4), whose results are not this record's, and "
-                "no plain-language summary or translation of pub5 was found. Searched again on "
-                "2026-11-30 (the authors with 'main results', the objectives with result terms, "
-                "a plain-language summary of CD006650 on cochrane.org): the same PubMed-mirror "
+                "people with cancer and symptomatic VTE; last search 14 May 2018). No stored page "
+                "found by search shows this version's results: the Cochrane Library pages found "
+                "are of the 2014 version (pub4), whose results are not this record's, and no "
+                "plain-language summary or translation of pub5 was found. Searched again on "
+                "2026-11-30 (the authors with 'main results', the objectives with result terms, a "
+                "plain-language summary of CD006650 on cochrane.org): the same PubMed-mirror "
                 "abstract came up, and a Cochrane Library page at the pub5 address whose Persian "
-                "abstract gives a last search date of 14 May 2021, so not the 2018 text, and "
-                "whose excerpt stops before the results. Direction left empty; the review stays "
-                "linked to the enoxaparin claims as bearing on them only.",
+                "abstract gives a last search date of 14 May 2021, so not the 2018 text, and whose "
+                "excerpt stops before the results. Direction left empty; the review stays linked "
+                "to the enoxaparin claims as bearing on them only. Searched once more on "
+                "2026-11-30 with the wording of a Cochrane conclusion (LMWH compared with VKA and "
+                "recurrent VTE in people with cancer) and with result terms: the same "
+                "PubMed-mirror abstract, which stops before the results, and summaries of earlier "
+                "versions of the review (2008-2014) came up, none of this version's results.",
     },
     "winkelman-2025-aasm-rls-systematic-review": {
         "note": "Read again on 2026-11-30 on the PubMed-mirror address: the abstract's results "
@@ -294,13 +299,13 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     "greenlee-2017-sio-integrative-therapies-breast-cancer": {
         "note": "Supportive-care (symptom) indications only, not anticancer treatment. PMID not "
                 "seen: searched on 2026-11-30 in the stored pages for the title with 'pubmed', the "
-                "authors with 'CA Cancer J Clin 2017;67(3):194-232' and the DOI, and the abstract's"
-                " opening sentence; only copies of the abstract, library and guideline-summary "
-                "records and the 2014 JNCI Monographs version came up, no PubMed or PMC record. "
-                "Searched again on 2026-11-30 for bibliographic records that might print it "
-                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
-                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
-                "'europepmc', and distinctive abstract sentences): a repository record "
+                "authors with 'CA Cancer J Clin 2017;67(3):194-232' and the DOI, and the "
+                "abstract's opening sentence; only copies of the abstract, library and "
+                "guideline-summary records and the 2014 JNCI Monographs version came up, no PubMed "
+                "or PMC record. Searched again on 2026-11-30 for bibliographic records that might "
+                "print it (library catalogues' copies of PubMed/PMC records, citation indexes, "
+                "university repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' "
+                "or 'europepmc', and distinctive abstract sentences): a repository record "
                 "(anthromed.org) with this title, the authors and 2017 came up, printing no "
                 "identifier in its excerpt.",
     },
@@ -311,35 +316,35 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "up.....d5eaad9394f62ef0e90a3408e8ff9f29 "
                    "; https://ace.asco.org/guidelines/182035",
         "note": "DOI read on 2026-11-30 on ASCO's guideline page "
-                "(https://ace.asco.org/guidelines/182035), which shows this title, Mao first of the"
-                " listed authors and 'Published online before print September 19, 2022', and prints"
-                " the DOI broken by a space ('JCO.22. 01357'); the same DOI is in the ascopubs "
-                "address captured at "
+                "(https://ace.asco.org/guidelines/182035), which shows this title, Mao first of "
+                "the listed authors and 'Published online before print September 19, 2022', and "
+                "prints the DOI broken by a space ('JCO.22. 01357'); the same DOI is in the "
+                "ascopubs address captured at "
                 "https://staging.urlscan.io/result/f20448e7-871e-4ba9-a037-47702ca9f30d/content. "
-                "PMID not seen: searched the same day for the title with 'pubmed', the first author"
-                " with journal and year, and a PubMed-style citation line; no PubMed record or "
-                "mirror came up. Recommendations graded intermediate evidence, moderate strength. "
-                "Applies to lung and colorectal cancer pain too. Searched again on 2026-11-30 for "
-                "bibliographic records that might print it (library catalogues' copies of "
-                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
-                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
-                "sentences): the MSK, Mayo Clinic Pure and Reviewer.ly records came up, none "
-                "printing a PMID in its excerpt.",
-    },
-    "young-2018-select-d-rivaroxaban-cancer-vte": {
-        "note": "Indication is cancer-associated VTE, not cancer. Bleeding mostly gastrointestinal,"
-                " in gastro-oesophageal cancers. DOI and PMID not seen: searched on 2026-11-30 in "
-                "the stored pages for the title with 'pubmed', the first author with journal, year,"
-                " volume and issue, a PubMed-style citation line and the abstract's opening "
-                "sentences; a DOI is given only by third-party pages (a news report and a "
-                "trial-summary site), so none is recorded. ISRCTN86712308. Searched again on "
+                "PMID not seen: searched the same day for the title with 'pubmed', the first "
+                "author with journal and year, and a PubMed-style citation line; no PubMed record "
+                "or mirror came up. Recommendations graded intermediate evidence, moderate "
+                "strength. Applies to lung and colorectal cancer pain too. Searched again on "
                 "2026-11-30 for bibliographic records that might print it (library catalogues' "
                 "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
                 "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
-                "abstract sentences): a Duke University repository record "
-                "(https://scholars.duke.edu/publication/1647566) and a trial-summary page came up, "
-                "neither excerpt printing a DOI or PMID; a DOI appears again only in news reports, "
-                "so none is recorded.",
+                "abstract sentences): the MSK, Mayo Clinic Pure and Reviewer.ly records came up, "
+                "none printing a PMID in its excerpt.",
+    },
+    "young-2018-select-d-rivaroxaban-cancer-vte": {
+        "note": "Indication is cancer-associated VTE, not cancer. Bleeding mostly "
+                "gastrointestinal, in gastro-oesophageal cancers. DOI and PMID not seen: searched "
+                "on 2026-11-30 in the stored pages for the title with 'pubmed', the first author "
+                "with journal, year, volume and issue, a PubMed-style citation line and the "
+                "abstract's opening sentences; a DOI is given only by third-party pages (a news "
+                "report and a trial-summary site), so none is recorded. ISRCTN86712308. Searched "
+                "again on 2026-11-30 for bibliographic records that might print it (library "
+                "catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): a Duke University repository "
+                "record (https://scholars.duke.edu/publication/1647566) and a trial-summary page "
+                "came up, neither excerpt printing a DOI or PMID; a DOI appears again only in news "
+                "reports, so none is recorded.",
     },
     "key-2023-asco-vte-cancer-guideline-update": {
         "note": "Partial (signals) update of the 2019 ASCO guideline. PMID not seen: searched on "
@@ -348,9 +353,9 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "pages came up, no PubMed record. Searched again on 2026-11-30 for bibliographic "
                 "records that might print it (library catalogues' copies of PubMed/PMC records, "
                 "citation indexes, university repositories, Europe PMC: the title with "
-                "'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract sentences):"
-                " no catalogue or index record came up, only the copy of the article and news "
-                "pages.",
+                "'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): no catalogue or index record came up, only the copy of the article "
+                "and news pages.",
     },
     "yang-2013-bmccam-acupuncture-diabetic-gastroparesis-meta": {
         "year": "2013",
@@ -376,10 +381,10 @@ CORRECTIONS: dict[str, dict[str, str]] = {
         "note": "DOI not seen: searched on 2026-11-30 in the stored pages for the title with "
                 "journal, year, volume and pages, with 'sciencedirect' and 'doi', and the "
                 "abstract's opening sentence; the pages found (an abstract repository, a document "
-                "site, practitioner news) show no DOI. A Danish preschool RCT (PubMed 23981368, 122"
-                " children, acupuncture vs no treatment) was seen but its title was not shown - not"
-                " recorded. Searched again on 2026-11-30 for bibliographic records that might print"
-                " it (library catalogues' copies of PubMed/PMC records, citation indexes, "
+                "site, practitioner news) show no DOI. A Danish preschool RCT (PubMed 23981368, "
+                "122 children, acupuncture vs no treatment) was seen but its title was not shown - "
+                "not recorded. Searched again on 2026-11-30 for bibliographic records that might "
+                "print it (library catalogues' copies of PubMed/PMC records, citation indexes, "
                 "university repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' "
                 "or 'europepmc', and distinctive abstract sentences): an abstract database page "
                 "(qigonginstitute.org) prints the citation and the PMID already recorded, and no "
@@ -414,17 +419,18 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "analysis and the related registration came up. Related registered trial "
                 "NCT03222557 (EA vs sham after laparoscopic rectal cancer surgery, Prince of Wales "
                 "Hospital) seen at "
-                "https://trials.co/clinical-trials-details/electroacupuncture-for-postoperative-ileus-after-laparoscopic-surgery-for-mid-and-low-rectal-cancer/NCT03222557."
-                " Searched again on 2026-11-30 for bibliographic records that might print it "
-                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "https://trials.co/clinical-trials-details/electroacupuncture-for-postoperative-ile"
+                "us-after-laparoscopic-surgery-for-mid-and-low-rectal-cancer/NCT03222557. Searched "
+                "again on 2026-11-30 for bibliographic records that might print it (library "
+                "catalogues' copies of PubMed/PMC records, citation indexes, university "
                 "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
                 "'europepmc', and distinctive abstract sentences): nothing new came up.",
     },
     "lee-2001-gie-electroacupuncture-sphincter-of-oddi": {
         "note": "Mechanistic, not a clinical-outcome trial. Seed cites Jiuwei, Burong, "
                 "Yanglingquan, Zusanli; the multi-point study behind that claim was not found - "
-                "this study used GB34 only. DOI not seen: searched on 2026-11-30 for the title with"
-                " journal, year and 'doi'; the PubMed page excerpt "
+                "this study used GB34 only. DOI not seen: searched on 2026-11-30 for the title "
+                "with journal, year and 'doi'; the PubMed page excerpt "
                 "(https://www.ncbi.nlm.nih.gov/pubmed/11174298) shows no DOI. Earlier Korean "
                 "version: Korean J Gastrointest Motil 2000;6(1):44-51 "
                 "(https://koreamed.org/SearchBasic.php?RID=2305012). Searched again on 2026-11-30 "
@@ -438,12 +444,13 @@ CORRECTIONS: dict[str, dict[str, str]] = {
         "note": "PMID not seen: searched again on 2026-11-30 for the title with the review number, "
                 "the authors and 'PMCID'; only Cochrane Library pages, a copy of the review and an "
                 "EBM summary came up. Trials mostly 1-12 weeks, so long-term augmentation (main "
-                "harm) is not captured. Searched again on 2026-11-30 for bibliographic records that"
-                " might print it (library catalogues' copies of PubMed/PMC records, citation "
+                "harm) is not captured. Searched again on 2026-11-30 for bibliographic records "
+                "that might print it (library catalogues' copies of PubMed/PMC records, citation "
                 "indexes, university repositories, Europe PMC: the title with 'Record/pubmed', "
                 "'PMC', 'doi' or 'europepmc', and distinctive abstract sentences), including a PMC "
-                "copy of the review such as exists for the same authors' levodopa review: none came"
-                " up, only the Cochrane pages, a plain-language summary and a copy of the review.",
+                "copy of the review such as exists for the same authors' levodopa review: none "
+                "came up, only the Cochrane pages, a plain-language summary and a copy of the "
+                "review.",
     },
     "lunn-2014-cochrane-duloxetine-pain-fibromyalgia": {
         "note": "Effect sizes taken from an EBM summary of this review. PMID not seen: searched on "
@@ -477,8 +484,8 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "abstract aggregator and an EBM summary came up.",
     },
     "trenkwalder-2008-rotigotine-rls-rct": {
-        "note": "PMID read from the QxMD record address (QxMD keys records by PubMed ID); no PubMed"
-                " page itself seen. DOI not seen: searched on 2026-11-30 for the title with "
+        "note": "PMID read from the QxMD record address (QxMD keys records by PubMed ID); no "
+                "PubMed page itself seen. DOI not seen: searched on 2026-11-30 for the title with "
                 "journal, year and 'doi' and the abstract's opening sentences; the QxMD and an "
                 "institutional (Pure) record show no DOI in their excerpts. NCT00136045. Searched "
                 "again on 2026-11-30 for bibliographic records that might print it (library "
@@ -546,8 +553,8 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "2026-11-30 for the title with journal, year, volume, pages and 'PMCID'; only a "
                 "copy of the article and summaries came up, no PubMed or PMC record. A 2006 pooled "
                 "PK/PD analysis (J Clin Pharmacol 46(11):1370-8, PMID 17050802, DOI "
-                "10.1177/0091270006292124) found S-warfarin clearance ratio 1.39. Searched again on"
-                " 2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "10.1177/0091270006292124) found S-warfarin clearance ratio 1.39. Searched again "
+                "on 2026-11-30 for bibliographic records that might print it (library catalogues' "
                 "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
                 "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
                 "abstract sentences): only a copy of the article and summaries came up again.",
