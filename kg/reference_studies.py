@@ -159,10 +159,16 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "heterogeneity was high for acupuncture alone.",
         "note": "Pain was only a secondary outcome. Protocol: Medicine 2020;99(50):e23238, DOI "
                 "10.1097/md.0000000000023238 (seen at https://ouci.dntb.gov.ua/en/works/4NqNDav7). "
-                "PMID not seen. Read again on 2026-11-30 on the journal page (abstract): low "
+                "PMID not seen (searched again on 2026-11-30 for the title with authors, journal, "
+                "year and pages and 'pubmed': the journal, KoreaScience and OUCI pages came up, no "
+                "PubMed record). Read again on 2026-11-30 on the journal page (abstract): low "
                 "quality of evidence for combination therapy and for monotherapy, high "
-                "heterogeneity for monotherapy, and moderate quality when all scoliosis types "
-                "were pooled.",
+                "heterogeneity for monotherapy, and moderate quality when all scoliosis types were "
+                "pooled. Searched again on 2026-11-30 for bibliographic records that might print "
+                "it (library catalogues' copies of PubMed/PMC records, citation indexes, "
+                "university repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' "
+                "or 'europepmc', and distinctive abstract sentences): only the journal, "
+                "KoreaScience and OUCI pages came up, none printing a PMID.",
     },
     "chan-2023-electroacupuncture-oxaliplatin-neuropathy-colorectal": {
         "finding": "Weekly electroacupuncture during oxaliplatin eased neuropathy severity during "
@@ -171,11 +177,18 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "preliminary evidence for acute neuropathy; effects on chronic neuropathy "
                    "remain unclear.",
         "note": "Journal name not shown on stored pages (publication year 2023/10, copyright "
-                "2022). QxMD record id 36325677 is probably the PMID but is not labelled as such "
-                "- not recorded. Protocol: Trials 2020;21:58, DOI 10.1186/s13063-019-3972-5, PMID "
+                "2022). QxMD record id 36325677 is probably the PMID but is not labelled as such - "
+                "not recorded. Protocol: Trials 2020;21:58, DOI 10.1186/s13063-019-3972-5, PMID "
                 "31918748, PMC6953283 (seen at https://pmc.ncbi.nlm.nih.gov/articles/PMC6953283). "
-                "Results and conclusion read again on 2026-11-30 in the abstract on the QxMD "
-                "page.",
+                "Results and conclusion read again on 2026-11-30 in the abstract on the QxMD page. "
+                "Searched again on 2026-11-30 for bibliographic records that might print it "
+                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): an abstract aggregator "
+                "(greenmedinfo.com) prints 'Acupunct Med. 2022 Nov 3 ... PMID: 36325677' with this "
+                "title and the authors, the same number as the QxMD record, but it is neither the "
+                "record nor a library catalogue, citation index or repository, so the PMID is "
+                "still not recorded; the HKBU repository excerpt stops before any identifier.",
     },
     "scholz-2011-cochrane-levodopa-rls": {
         "finding": "Against placebo, symptom severity fell more with levodopa in two studies "
@@ -198,16 +211,29 @@ CORRECTIONS: dict[str, dict[str, str]] = {
         "finding": "CBT reduced pain slightly at end of treatment (SMD -0.29, about 0.5 points "
                    "on 0-10); only two of the 23 studies were without any risk of bias, and the "
                    "evidence was low quality.",
-        "note": "PMID not seen. Risk of bias read again on 2026-11-30 in the abstract on the "
-                "Wiley page: only two studies without any risk of bias; GRADE quality low.",
+        "note": "PMID not seen (searched again on 2026-11-30 for the title with the authors, the "
+                "review number and 'PMID': only Wiley and Cochrane Library pages came up). Risk of "
+                "bias read again on 2026-11-30 in the abstract on the Wiley page: only two studies "
+                "without any risk of bias; GRADE quality low. Searched again on 2026-11-30 for "
+                "bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences), including a PMC copy of the review: none came up.",
     },
     "langhorst-2013-meditative-movement-fibromyalgia-meta-analysis": {
         "finding": "Improved sleep, fatigue, depression and HRQoL but not pain overall; in "
                    "subgroup analyses only yoga had significant effects on pain, fatigue, "
                    "depression and HRQoL at the end of treatment; no serious adverse events.",
-        "note": "PMID not seen. Short-term, small trials. Subgroup results read again on "
-                "2026-11-30 in the abstract on the Springer page; the authors call for "
-                "high-quality studies with larger samples.",
+        "note": "PMID not seen (searched again on 2026-11-30 for the title with journal and year: "
+                "only the Springer pages, which print Rheumatol Int 2013;33(1):193-207 and the "
+                "DOI, and copies came up). Short-term, small trials. Subgroup results read again "
+                "on 2026-11-30 in the abstract on the Springer page; the authors call for "
+                "high-quality studies with larger samples. Searched again on 2026-11-30 for "
+                "bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): a citation index (zhixidata.com) prints the DOI already recorded and "
+                "no PMID.",
     },
     "kahale-2018-cochrane-anticoagulation-cancer-vte": {
         "note": "No enoxaparin-specific trial retrieved; evidence is for the LMWH class "
@@ -217,12 +243,20 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "with cancer' (Akl EA, BMC XML 1756-9966-27-21). Read again on 2026-11-30 on the "
                 "PubMed-mirror address: the abstract there stops at its methods (objectives: "
                 "LMWHs, DOACs and VKAs compared for long-term treatment; randomised trials in "
-                "people with cancer and symptomatic VTE; last search 14 May 2018). No stored "
-                "page found by search shows this version's results: the Cochrane Library pages "
-                "found are of the 2014 version (pub4), whose results are not this record's, and "
-                "no plain-language summary or translation of pub5 was found. Direction left "
-                "empty; the review stays linked to the enoxaparin claims as bearing on them "
-                "only.",
+                "people with cancer and symptomatic VTE; last search 14 May 2018). No stored page "
+                "found by search shows this version's results: the Cochrane Library pages found "
+                "are of the 2014 version (pub4), whose results are not this record's, and no "
+                "plain-language summary or translation of pub5 was found. Searched again on "
+                "2026-11-30 (the authors with 'main results', the objectives with result terms, a "
+                "plain-language summary of CD006650 on cochrane.org): the same PubMed-mirror "
+                "abstract came up, and a Cochrane Library page at the pub5 address whose Persian "
+                "abstract gives a last search date of 14 May 2021, so not the 2018 text, and whose "
+                "excerpt stops before the results. Direction left empty; the review stays linked "
+                "to the enoxaparin claims as bearing on them only. Searched once more on "
+                "2026-11-30 with the wording of a Cochrane conclusion (LMWH compared with VKA and "
+                "recurrent VTE in people with cancer) and with result terms: the same "
+                "PubMed-mirror abstract, which stops before the results, and summaries of earlier "
+                "versions of the review (2008-2014) came up, none of this version's results.",
     },
     "winkelman-2025-aasm-rls-systematic-review": {
         "note": "Read again on 2026-11-30 on the PubMed-mirror address: the abstract's results "
@@ -231,7 +265,10 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "values and resource use; it gives no effect or certainty for any single "
                 "treatment. No stored page found by search (PubMed, PMC, the journal) showed "
                 "the review's per-treatment results, so the direction is left empty and the "
-                "review stays linked to the RLS claims as bearing on them only.",
+                "review stays linked to the RLS claims as bearing on them only. Searched again "
+                "on 2026-11-30 (the citation with result terms such as IV ferric carboxymaltose, "
+                "IRLS mean difference and certainty of evidence, and the PMC record): only the "
+                "same PubMed-mirror abstract and other guidelines came up.",
     },
     "bidonde-2017-cochrane-aerobic-exercise-fibromyalgia": {
         "participants": "13 studies (839 participants)",
@@ -255,6 +292,398 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "The excerpts read end before the results for pain, stiffness, fatigue, "
                 "physical function and withdrawals and do not name the instrument used for "
                 "quality of life, so the finding states only the quality-of-life result.",
+    },
+    # Identifiers looked for again on 2026-11-30 (PubMed, PMC, journal pages): what was found
+    # is added with the address it was read at; where nothing was found, the note names the
+    # searches tried.
+    "greenlee-2017-sio-integrative-therapies-breast-cancer": {
+        "note": "Supportive-care (symptom) indications only, not anticancer treatment. PMID not "
+                "seen: searched on 2026-11-30 in the stored pages for the title with 'pubmed', the "
+                "authors with 'CA Cancer J Clin 2017;67(3):194-232' and the DOI, and the "
+                "abstract's opening sentence; only copies of the abstract, library and "
+                "guideline-summary records and the 2014 JNCI Monographs version came up, no PubMed "
+                "or PMC record. Searched again on 2026-11-30 for bibliographic records that might "
+                "print it (library catalogues' copies of PubMed/PMC records, citation indexes, "
+                "university repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' "
+                "or 'europepmc', and distinctive abstract sentences): a repository record "
+                "(anthromed.org) with this title, the authors and 2017 came up, printing no "
+                "identifier in its excerpt.",
+    },
+    "mao-2022-sio-asco-integrative-medicine-pain-guideline": {
+        "doi": "10.1200/JCO.22.01357",
+        "seen_at": "https://synapse.mskcc.org/synapse/works/201796 ; "
+                   "https://searchworks.staging.jioinstitute.edu.in/articles/edsair__edsair.doi.ded"
+                   "up.....d5eaad9394f62ef0e90a3408e8ff9f29 "
+                   "; https://ace.asco.org/guidelines/182035",
+        "note": "DOI read on 2026-11-30 on ASCO's guideline page "
+                "(https://ace.asco.org/guidelines/182035), which shows this title, Mao first of "
+                "the listed authors and 'Published online before print September 19, 2022', and "
+                "prints the DOI broken by a space ('JCO.22. 01357'); the same DOI is in the "
+                "ascopubs address captured at "
+                "https://staging.urlscan.io/result/f20448e7-871e-4ba9-a037-47702ca9f30d/content. "
+                "PMID not seen: searched the same day for the title with 'pubmed', the first "
+                "author with journal and year, and a PubMed-style citation line; no PubMed record "
+                "or mirror came up. Recommendations graded intermediate evidence, moderate "
+                "strength. Applies to lung and colorectal cancer pain too. Searched again on "
+                "2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): the MSK, Mayo Clinic Pure and Reviewer.ly records came up, "
+                "none printing a PMID in its excerpt.",
+    },
+    "young-2018-select-d-rivaroxaban-cancer-vte": {
+        "note": "Indication is cancer-associated VTE, not cancer. Bleeding mostly "
+                "gastrointestinal, in gastro-oesophageal cancers. DOI and PMID not seen: searched "
+                "on 2026-11-30 in the stored pages for the title with 'pubmed', the first author "
+                "with journal, year, volume and issue, a PubMed-style citation line and the "
+                "abstract's opening sentences; a DOI is given only by third-party pages (a news "
+                "report and a trial-summary site), so none is recorded. ISRCTN86712308. Searched "
+                "again on 2026-11-30 for bibliographic records that might print it (library "
+                "catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): a Duke University repository "
+                "record (https://scholars.duke.edu/publication/1647566) and a trial-summary page "
+                "came up, neither excerpt printing a DOI or PMID; a DOI appears again only in news "
+                "reports, so none is recorded.",
+    },
+    "key-2023-asco-vte-cancer-guideline-update": {
+        "note": "Partial (signals) update of the 2019 ASCO guideline. PMID not seen: searched on "
+                "2026-11-30 in the stored pages for the title with 'pubmed' and the first author "
+                "with journal and year; only a copy of the article, guideline-database and news "
+                "pages came up, no PubMed record. Searched again on 2026-11-30 for bibliographic "
+                "records that might print it (library catalogues' copies of PubMed/PMC records, "
+                "citation indexes, university repositories, Europe PMC: the title with "
+                "'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): no catalogue or index record came up, only the copy of the article "
+                "and news pages.",
+    },
+    "yang-2013-bmccam-acupuncture-diabetic-gastroparesis-meta": {
+        "year": "2013",
+        "volume_pages": "13:311",
+        "pmid": "24206922",
+        "pmcid": "PMC4226258",
+        "seen_at": "http://bmccomplementalternmed.biomedcentral.com/articles/10.1186/1472-6882-13-3"
+                   "11 "
+                   "; http://www.biomedcentral.com/1472-6882/13/311/abstract ; "
+                   "https://ebusca.uv.mx/Record/pubmed-4226258/Details",
+        "note": "DOI read from the BMC page address (title shown on the page). Year and volume "
+                "read on 2026-11-30 on the journal's abstract page "
+                "(http://www.biomedcentral.com/1472-6882/13/311/abstract: 'BMC Complementary and "
+                "Alternative Medicine 2013, 13:311', published 9 November 2013, Yang M first "
+                "author). PMID and PMCID read on 2026-11-30 in a library catalogue's copy of the "
+                "PubMed/PMC record (Universidad Veracruzana's catalogue, "
+                "https://ebusca.uv.mx/Record/pubmed-4226258/Details), which shows this title, "
+                "Yang Mingxing first of the eight authors, BioMed Central 2013, and prints the "
+                "PMC, PubMed and DOI addresses with these numbers; the PubMed and PMC pages "
+                "themselves did not come up in search.",
+    },
+    "scheewe-2011-ctm-acupuncture-children-asthma-rct": {
+        "note": "DOI not seen: searched on 2026-11-30 in the stored pages for the title with "
+                "journal, year, volume and pages, with 'sciencedirect' and 'doi', and the "
+                "abstract's opening sentence; the pages found (an abstract repository, a document "
+                "site, practitioner news) show no DOI. A Danish preschool RCT (PubMed 23981368, "
+                "122 children, acupuncture vs no treatment) was seen but its title was not shown - "
+                "not recorded. Searched again on 2026-11-30 for bibliographic records that might "
+                "print it (library catalogues' copies of PubMed/PMC records, citation indexes, "
+                "university repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' "
+                "or 'europepmc', and distinctive abstract sentences): an abstract database page "
+                "(qigonginstitute.org) prints the citation and the PMID already recorded, and no "
+                "DOI.",
+    },
+    "pengo-2018-traps-rivaroxaban-vs-warfarin-aps": {
+        "note": "DOI and PMID not seen: searched on 2026-11-30 in the stored pages for the title "
+                "with journal, year and 'pubmed', and the abstract's sentences; only the journal's "
+                "pages (whose excerpts show no DOI), an institutional record and reviews came up. "
+                "Direction 'benefit' refers to warfarin over rivaroxaban. NCT02157272. Searched "
+                "again on 2026-11-30 for bibliographic records that might print it (library "
+                "catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): the journal's pages and a Pure "
+                "record came up, none printing a DOI or PMID in its excerpt.",
+    },
+    "agnelli-2020-caravaggio-apixaban-cancer-vte": {
+        "note": "'Apixaban for cancer' is misleading: it treats VTE in people with cancer; no "
+                "anticancer effect. PMID not seen: searched on 2026-11-30 in the stored pages for "
+                "the title with journal, year and 'PMID', and the abstract's opening sentences; "
+                "only copies of the article and reviews came up, no PubMed record. Searched again "
+                "on 2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): only copies of the article, trial summaries and the protocol "
+                "paper came up.",
+    },
+    "ng-2013-hkmj-electroacupuncture-ileus-laparoscopic-colorectal": {
+        "note": "Research-fund report summary; sample size not shown. DOI/PMID not seen: searched "
+                "again on 2026-11-30 for the title with journal and year; only the journal's "
+                "supplement page (no identifier shown), a 2010 conference abstract of an interim "
+                "analysis and the related registration came up. Related registered trial "
+                "NCT03222557 (EA vs sham after laparoscopic rectal cancer surgery, Prince of Wales "
+                "Hospital) seen at "
+                "https://trials.co/clinical-trials-details/electroacupuncture-for-postoperative-ile"
+                "us-after-laparoscopic-surgery-for-mid-and-low-rectal-cancer/NCT03222557. Searched "
+                "again on 2026-11-30 for bibliographic records that might print it (library "
+                "catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): nothing new came up.",
+    },
+    "lee-2001-gie-electroacupuncture-sphincter-of-oddi": {
+        "note": "Mechanistic, not a clinical-outcome trial. Seed cites Jiuwei, Burong, "
+                "Yanglingquan, Zusanli; the multi-point study behind that claim was not found - "
+                "this study used GB34 only. DOI not seen: searched on 2026-11-30 for the title "
+                "with journal, year and 'doi'; the PubMed page excerpt "
+                "(https://www.ncbi.nlm.nih.gov/pubmed/11174298) shows no DOI. Earlier Korean "
+                "version: Korean J Gastrointest Motil 2000;6(1):44-51 "
+                "(https://koreamed.org/SearchBasic.php?RID=2305012). Searched again on 2026-11-30 "
+                "for bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): a citation index (ACNP, Bologna) shows the citation and a SICI code "
+                "but no DOI.",
+    },
+    "scholz-2011-cochrane-dopamine-agonists-rls": {
+        "note": "PMID not seen: searched again on 2026-11-30 for the title with the review number, "
+                "the authors and 'PMCID'; only Cochrane Library pages, a copy of the review and an "
+                "EBM summary came up. Trials mostly 1-12 weeks, so long-term augmentation (main "
+                "harm) is not captured. Searched again on 2026-11-30 for bibliographic records "
+                "that might print it (library catalogues' copies of PubMed/PMC records, citation "
+                "indexes, university repositories, Europe PMC: the title with 'Record/pubmed', "
+                "'PMC', 'doi' or 'europepmc', and distinctive abstract sentences), including a PMC "
+                "copy of the review such as exists for the same authors' levodopa review: none "
+                "came up, only the Cochrane pages, a plain-language summary and a copy of the "
+                "review.",
+    },
+    "lunn-2014-cochrane-duloxetine-pain-fibromyalgia": {
+        "note": "Effect sizes taken from an EBM summary of this review. PMID not seen: searched on "
+                "2026-11-30 for the title with the authors and 'PMCID PMID'; only Cochrane Library "
+                "and Wiley pages and a copy of the review came up, no PubMed or PMC record. "
+                "Searched again on 2026-11-30 for bibliographic records that might print it "
+                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences), including a PMC copy of the "
+                "review: none came up.",
+    },
+    "lettieri-2009-pneumatic-compression-rls": {
+        "note": "PMID not seen: searched on 2026-11-30 for the title with journal, year and pages; "
+                "the journal's pages, the PEDro record and news reports came up, no PubMed record. "
+                "Searched again on 2026-11-30 for bibliographic records that might print it "
+                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): only the journal, PEDro, "
+                "Medscape and news pages came up.",
+    },
+    "may-1993-bile-acid-gallstone-dissolution-meta-analysis": {
+        "note": "Claim wording is too broad: ursodiol only dissolves small radiolucent "
+                "(cholesterol) stones in a functioning gallbladder, slowly and incompletely, and "
+                "stones often recur. PMID not seen: searched on 2026-11-30 for the title with "
+                "authors, journal, year and pages; only the Zendy and ACP Journal Club records, an "
+                "abstract aggregator and an EBM summary came up. Searched again on 2026-11-30 for "
+                "bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): only the Zendy record (which prints the DOI already recorded), an "
+                "abstract aggregator and an EBM summary came up.",
+    },
+    "trenkwalder-2008-rotigotine-rls-rct": {
+        "note": "PMID read from the QxMD record address (QxMD keys records by PubMed ID); no "
+                "PubMed page itself seen. DOI not seen: searched on 2026-11-30 for the title with "
+                "journal, year and 'doi' and the abstract's opening sentences; the QxMD and an "
+                "institutional (Pure) record show no DOI in their excerpts. NCT00136045. Searched "
+                "again on 2026-11-30 for bibliographic records that might print it (library "
+                "catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): the Pure record's RIS excerpt "
+                "(moh-it.pure.elsevier.com) stops before any DOI line.",
+    },
+    "marshall-2019-magnesium-rls-systematic-review": {
+        "note": "Claim is not supported: evidence inconclusive. Study breakdown seen only in a "
+                "third-party summary. PMID not seen: searched on 2026-11-30 for the title with "
+                "first author, journal, year and 'PMID'; only the OUCI record came up. Searched "
+                "again on 2026-11-30 for bibliographic records that might print it (library "
+                "catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): no record of it came up, only "
+                "other magnesium reviews.",
+    },
+    "chae-2023-jar-acupuncture-rls-rct-review": {
+        "note": "Narrative review of RCTs (no meta-analysis seen). PMID not seen: searched on "
+                "2026-11-30 for the title with journal, year and pages; the journal page, "
+                "KoreaScience and a library record came up, no PubMed record. Searched again on "
+                "2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): a university library catalogue record "
+                "(vufind-test.katalog.k.utb.cz) shows this title, the authors and 40(4):308-318; "
+                "its DOI field is cut off in the excerpt and it shows no PMID.",
+    },
+    "weiss-2008-scoliosis-acupuncture-pilot": {
+        "note": "Outcome is deformity, not pain; randomisation of order not stated in excerpt. "
+                "DOI/PMID not seen: searched on 2026-11-30 for the title with journal, year and "
+                "article number, with 'doi' and 'PMCID'; only an abstract repository and "
+                "practitioner pages came up, no journal, PubMed or PMC page. Searched again on "
+                "2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): an abstract database page "
+                "(qigonginstitute.org/abstract-print/4150) shows this title, the authors and "
+                "Scoliosis 2008 Jan 28;3:4, but its excerpt stops before any identifier.",
+    },
+    "li-2023-frontmed-overview-acupuncture-diabetic-gastroparesis": {
+        "finding": "Appraised ten reviews of acupuncture for diabetic gastroparesis: by AMSTAR-2 "
+                   "two were of low and eight of extremely low methodological quality, and of 20 "
+                   "results rated with GRADE four were of moderate, ten of low and six of very low "
+                   "quality; the overall verdict was beyond the excerpt read.",
+        "pmid": "37583426",
+        "pmcid": "PMC10424791",
+        "seen_at": "https://frontiersin.org/articles/10.3389/fmed.2023.1196357/full ; "
+                   "https://ouci.dntb.gov.ua/en/works/loKO3bpl ; "
+                   "https://ebusca.uv.mx/Record/pubmed-10424791/Details",
+        "note": "DOI read from the Frontiers page address (title on page; published 31 July 2023). "
+                "AMSTAR-2 and GRADE counts read on 2026-11-30 in the abstract on the OUCI record "
+                "(https://ouci.dntb.gov.ua/en/works/loKO3bpl); its re-meta-analysis results were "
+                "cut off in the excerpt, so no verdict on effectiveness is recorded. PMID and "
+                "PMCID read on 2026-11-30 in a library catalogue's copy of the PubMed/PMC record "
+                "(Universidad Veracruzana's catalogue, "
+                "https://ebusca.uv.mx/Record/pubmed-10424791/Details), which shows this title, Li "
+                "Ting first of the five authors, Frontiers Media 2023, and prints the PMC, PubMed "
+                "and DOI addresses with these numbers; the PubMed and PMC pages themselves did not "
+                "come up in search, and the catalogue's abstract stops before the results.",
+    },
+    "jiang-2004-st-johns-wort-warfarin-pk": {
+        "note": "Harm = loss of anticoagulant effect (thrombosis risk). PMID not seen: searched on "
+                "2026-11-30 for the title with journal, year, volume, pages and 'PMCID'; only a "
+                "copy of the article and summaries came up, no PubMed or PMC record. A 2006 pooled "
+                "PK/PD analysis (J Clin Pharmacol 46(11):1370-8, PMID 17050802, DOI "
+                "10.1177/0091270006292124) found S-warfarin clearance ratio 1.39. Searched again "
+                "on 2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): only a copy of the article and summaries came up again.",
+    },
+    "javaid-2024-omega3-bleeding-meta-analysis": {
+        "note": "Background antiplatelet use did not modify risk; warfarin/DOAC co-use not "
+                "specifically studied. PMID not seen: searched on 2026-11-30 for the title with "
+                "journal and year and with the authors and 'PMCID PMID'; only DOAJ and "
+                "citation-index records came up, no PubMed or PMC record. Searched again on "
+                "2026-11-30 for bibliographic records that might print it (library catalogues' "
+                "copies of PubMed/PMC records, citation indexes, university repositories, Europe "
+                "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
+                "abstract sentences): a citation index (zhixidata.com) prints the DOI already "
+                "recorded, JAHA 2024;13(10), and no PMID.",
+    },
+    "xi-2022-frontonc-acupuncture-lung-cancer-pro-meta": {
+        "note": "Fatigue/dyspnea-specific pooled results not visible in excerpt. PMID not seen: "
+                "searched on 2026-11-30 for the title with journal and year; the Frontiers page "
+                "(published 2 September 2022) and the OUCI record came up, no PubMed record. "
+                "Searched again on 2026-11-30 for bibliographic records that might print it "
+                "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
+                "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
+                "'europepmc', and distinctive abstract sentences): only the Frontiers and OUCI "
+                "pages came up again.",
+    },
+    "stokes-2014-udca-weight-loss-gallstone-prevention-meta-analysis": {
+        "doi": "10.1016/j.cgh.2013.11.031",
+        "volume_pages": "12(7):1090-1100.e2",
+        "seen_at": "https://read.qxmd.com/read/24321208/ursodeoxycholic-acid-and-diets-higher-in-fa"
+                   "t-prevent-gallbladder-stones-during-weight-loss-a-meta-analysis-of-randomized-c"
+                   "ontrolled-trials "
+                   "; https://ru.scribd.com/document/407359031/Estudio-Expo-Gastro ; "
+                   "http://47.251.13.51:8081/24321208",
+        "note": "Prevention in a specific setting, not treatment of existing gallstones. PMID and "
+                "DOI read on 2026-11-30 on the PubMed-mirror address "
+                "(http://47.251.13.51:8081/24321208), which shows this title, 'Caroline S Stokes "
+                "et al. Clin Gastroenterol Hepatol. 2014 Jul', 12(7):1090-1100.e2 and the DOI; the "
+                "abstract there matches the finding.",
+    },
+    "ingrosso-2023-gastroparesis-drugs-network-meta-analysis": {
+        "doi": "10.1053/j.gastro.2022.12.014",
+        "seen_at": "https://medluna.com/article/36581089 ; "
+                   "https://eprints.whiterose.ac.uk/id/eprint/195165 ; "
+                   "https://katalog.lib.cas.cz/KNAV/EdsRecord/cmedm,36581089",
+        "note": "Metoclopramide-specific evidence is thin (single small trial); confidence low to "
+                "moderate. DOI read on 2026-11-30 in a library catalogue's copy of the MEDLINE "
+                "record (the Czech Academy of Sciences library, "
+                "https://katalog.lib.cas.cz/KNAV/EdsRecord/cmedm,36581089), which shows this "
+                "title, Ingrosso MR first of six authors, 'Gastroenterology 2023 Apr; Vol. 164 "
+                "(4), pp. 642-654' and prints the DOI; the journal's and PubMed's own pages did "
+                "not come up in search.",
+    },
+    "liu-2015-ijp-acupuncture-children-asthma-sr": {
+        "note": "DOI read from the Springer full-text page address whose text matches this review. "
+                "Article number read again on 2026-11-30: the journal's own address "
+                "(http://www.ijponline.net/content/41/1/48) places it as article 48 of volume 41, "
+                "while the TMU Pure record prints 'Article number 155', the same number as the "
+                "DOI's suffix; no page printing the journal's citation line was seen, so the "
+                "article number stays unrecorded. PMID not seen (searched the same day for the "
+                "title with authors, journal and year). Searched again on 2026-11-30 for "
+                "bibliographic records that might print it (library catalogues' copies of "
+                "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
+                "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
+                "sentences): the TMU Pure records came up again, printing no PMID.",
+    },
+    "rls-actigraph-acupuncture-2015-pilot": {
+        "authors": "Pan W et al.",
+        "doi": "10.1155/2015/343201",
+        "pmcid": "PMC4339862",
+        "comparator": "'randomized acupuncture' (as the abstract names it)",
+        "finding": "Standard acupuncture, but not the randomized acupuncture it was compared with, "
+                   "reduced abnormal nocturnal and early-sleep leg activity on actigraphy, with "
+                   "IRLS and Epworth scores lower than at baseline at weeks 4 and 6; no side "
+                   "effects were observed.",
+        "seen_at": "https://new.hindawi.com/journals/ecam/2015/343201/ ; "
+                   "http://heatonacupuncture.co.uk/category/restless-leg-syndrome/ ; "
+                   "https://www.hindawi.com/journals/ecam/2015/343201/abs/ ; "
+                   "https://www.hindawi.com/journals/ecam/2015/343201/ref/ ; "
+                   "http://cendekia.unisza.edu.my/neuaxis-e/Record/pubmed-4339862/Details",
+        "note": "DOI, volume and article number read on 2026-11-30 on the journal's pages "
+                "(https://www.hindawi.com/journals/ecam/2015/343201/ref/ and .../abs/: this title, "
+                "'Volume 2015, Article ID 343201', 'Copyright 2015 Weidong Pan et al.'); first "
+                "author from the same pages. The abstract calls the comparison arm 'randomized "
+                "acupuncture' without saying where its needles went, so the comparator no longer "
+                "says 'non-acupoints'. PMCID read on 2026-11-30 in a library catalogue's copy of "
+                "the PMC record (Universiti Sultan Zainal Abidin's catalogue, "
+                "http://cendekia.unisza.edu.my/neuaxis-e/Record/pubmed-4339862/Details), which "
+                "shows this title, Pan Weidong first of seven authors, Hindawi 2015, and prints "
+                "the PMC address with this number; the PMC page itself did not come up in search. "
+                "PMID not seen (that catalogue record prints no PubMed address). Within-group "
+                "comparisons reported; between-group test not shown in excerpt.",
+    },
+    "winkelman-2024-aasm-rls-guideline": {
+        "note": "Online ahead of print 26 Sep 2024 (print issue/pages not seen: searched again on "
+                "2026-11-30 for the title with journal, 2025 and the citation; only the companion "
+                "systematic review's citation, 2025;21(1):153-199, and earlier guidelines came "
+                "up). Recommendation strengths taken from the abstract good-practice statement and "
+                "a J Sleep Med 2024 letter whose text was truncated; check full text before "
+                "quoting strengths. Dopaminergic drugs (DAs, levodopa) carry augmentation risk, so "
+                "listing them as plain RLS remedies without that caveat is misleading.",
+    },
+    "ruiz-irastorza-2010-antimalarials-sle-systematic-review": {
+        "note": "Record dated 2008-12-24 (online first); print issue/pages not seen: searched "
+                "again on 2026-11-30 for the title with journal and 'volume issue pages'; the "
+                "journal's early-online and DOI pages and citation records came up, and a copy of "
+                "the article's PDF links its online supplement to the journal's volume 69, issue "
+                "1, but no page range was seen.",
+    },
+    "chien-2017-plosone-acupuncture-hot-flush-breast-cancer-meta": {
+        "pmid": "28829776",
+        "pmcid": "PMC5568723",
+        "seen_at": "https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0180918 ; "
+                   "https://pmc.ncbi.nlm.nih.gov/articles/PMC5568723",
+        "note": "Direction refers to hot flushes (benefit on menopause symptom scores). PMID and "
+                "PMCID read on 2026-11-30 on the PMC record "
+                "(https://pmc.ncbi.nlm.nih.gov/articles/PMC5568723), whose stored page now shows "
+                "this title, Chien TJ first of four authors, 'PLoS ONE 2017 Aug 22;12(8):e0180918' "
+                "with the DOI already recorded, and 'PMCID: PMC5568723 PMID: 28829776'; its "
+                "abstract (13 RCTs, 844 patients; no significant effect on hot-flush frequency or "
+                "severity, menopause symptoms improved) matches the finding. Other reviews seen: "
+                "Garcia MK 2015 Cancer 121(22):3948-58, PMID 26281028, PMC4635055, DOI "
+                "10.1002/cncr.29630 (8 RCTs, mixed results).",
+    },
+    "scholz-2021-st-johns-wort-rivaroxaban-pk": {
+        "note": "PMID not recorded (the page that showed it lacked the title in the stored "
+                "excerpt). NCT03796377. Searched again on 2026-11-30 for the title with the "
+                "authors, journal, volume and pages and 'PMID' or 'PMC': only the Bern university "
+                "repository record (BORIS, which prints the DOI already recorded and "
+                "87(3):1466-1474) and a citation record came up, neither printing a PMID.",
     },
 }
 
