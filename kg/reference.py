@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS
 from kg.namespaces import ID, OBO, PREFIXES, RKG
 from kg.project import SOURCE_ROOT
 from kg.reference_studies import REQUIRED as STUDY_COLUMNS
-from kg.reference_studies import STUDIES_FILE, add_studies
+from kg.reference_studies import STUDIES_FILE, add_curator_studies, add_studies
 
 ACUPOINT = Namespace(ID + "acupoint/")
 MERIDIAN = Namespace(ID + "meridian/")
@@ -61,7 +61,8 @@ _STUDIES_HEADER = (
     "# or a mirror of it, PMC, the Cochrane Library and journal pages, or, where none of those\n"
     "# came up, on a bibliographic record: a library catalogue's copy of the PubMed/PMC\n"
     "# record, a citation index or a university repository, named as such in the\n"
-    "# rkg:curationNote; each record's rkg:seenAt says where).\n"
+    "# rkg:curationNote; each record's rkg:seenAt says where) and from the curator-read\n"
+    "# studies of kg/reference_studies.py (CURATOR_ROWS).\n"
     "# Do not edit by hand: run `python -m kg.reference` to regenerate; data/studies.ttl adds\n"
     "# what the seed page said of its studies.\n\n"
 )
@@ -196,9 +197,10 @@ def acupoints_graph(reference_dir: Path) -> Graph:
 
 
 def studies_graph(reference_dir: Path) -> Graph:
-    """The checked studies and guidelines as rkg:Study records (see kg.reference_studies)."""
+    """The checked studies and guidelines as rkg:Study records (see kg.reference_studies),
+    with the curator-read studies that the list does not hold."""
     path = reference_dir / STUDIES_FILE
-    return add_studies(_new_graph(), _rows(path, STUDY_COLUMNS), path)
+    return add_curator_studies(add_studies(_new_graph(), _rows(path, STUDY_COLUMNS), path))
 
 
 def _turtle(graph: Graph, source_name: str, header: str = _HEADER) -> str:

@@ -687,6 +687,44 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     },
 }
 
+# Studies a curator read on their public record that have no row in the list: every column of a
+# row, recorded rkg:CuratorAdded (like a correction) and sourced to the journal they appeared in,
+# not to the list. Add a study here rather than hand-writing a record in data/.
+CURATOR_ROWS: list[dict[str, str]] = [
+    {
+        "key": "weinstein-2013-braist-bracing-idiopathic-scoliosis",
+        "bears_on": "bracing: Scoliosis",
+        "authors": "Weinstein SL et al.",
+        "title": "Effects of Bracing in Adolescents With Idiopathic Scoliosis",
+        "venue": "N Engl J Med",
+        "year": "2013",
+        "volume_pages": "369(16):1512-21",
+        "doi": "10.1056/NEJMoa1307337",
+        "pmid": "24047455",
+        "pmcid": "",
+        "registration": "",
+        "design": "RCT (multicentre; randomised cohort and preference cohort; stopped early)",
+        "participants": "242 (analysed: 116 randomised, 126 who chose bracing or observation)",
+        "population": "Scoliosis: adolescents with idiopathic scoliosis at risk of curve "
+                      "progression (typical indications for bracing by age, skeletal immaturity "
+                      "and degree of curve)",
+        "intervention": "brace worn at least 18 hours a day",
+        "comparator": "observation",
+        "outcome": "curve progression to 50 degrees or more (failure) or skeletal maturity "
+                   "without it (success)",
+        "direction": "benefit",
+        "finding": "Bracing lowered the progression of high-risk curves to 50 degrees or more: "
+                   "treatment succeeded in 72% of braced and 48% of observed adolescents in both "
+                   "cohorts together (adjusted odds ratio 1.93), and in 75% against 42% of those "
+                   "randomised; more hours of brace wear went with more success.",
+        "seen_at": "https://pubmed.ncbi.nlm.nih.gov/24047455/",
+        "note": "Read on 2026-11-30 on its PubMed record (the abstract): the trial was stopped "
+                "early owing to the efficacy of bracing; the main analysis combines the "
+                "randomised and the preference cohorts. Not in the studies list; recorded here "
+                "for the bracing claim, which had no study.",
+    },
+]
+
 # Venues the seed page already names are its sources (data/sources.ttl), not new ones.
 SEED_VENUES: dict[str, str] = {"Annals of Palliative Medicine": "annals-of-palliative-medicine"}
 
@@ -747,6 +785,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _venue(row: dict[str, str]) -> URIRef:
+    if row["venue"] in SEED_VENUES:
+        return SOURCE[SEED_VENUES[row["venue"]]]
+    return SOURCE["venue-" + _slug(row["venue"])]
+
+
 def _citation(row: dict[str, str]) -> str:
     parts = [row["authors"], row["title"].rstrip(".") + ".", row["venue"]]
     tail = " ".join(p for p in (row["year"], row["volume_pages"]) if p)
@@ -773,11 +817,28 @@ def add_studies(graph: Graph, rows: Iterable[tuple[int, dict[str, str]]], path: 
         direction = row["direction"]
         if direction not in DIRECTIONS:
             raise StudyListError(f"{path}:{line}: unknown direction {direction!r} for {key}")
-        _add_study(graph, row, cls)
+        _add_study(graph, row, cls, curator_added=key in CORRECTIONS)
     return graph
 
 
-def _add_study(graph: Graph, row: dict[str, str], cls: URIRef) -> None:
+def add_curator_studies(graph: Graph) -> Graph:
+    """Add the studies of CURATOR_ROWS, which no row of the list holds."""
+    where = f"{__name__}.CURATOR_ROWS"
+    for row in CURATOR_ROWS:
+        key = row["key"]
+        cls = design_class(row["design"])
+        if cls is None or row["direction"] not in DIRECTIONS:
+            raise StudyListError(f"{where}: unknown design or direction for {key}")
+        if (study_iri(key), RDF.type, None) in graph:
+            raise StudyListError(f"{where}: {key} is already a row of the list")
+        if (_venue(row), RDF.type, RKG.Source) not in graph:
+            # A venue made here would be labelled as coming from the list.
+            raise StudyListError(f"{where}: {key} names a venue the list does not hold")
+        _add_study(graph, row, cls, curator_added=True)
+    return graph
+
+
+def _add_study(graph: Graph, row: dict[str, str], cls: URIRef, *, curator_added: bool) -> None:
     study = study_iri(row["key"])
     en = lambda text: Literal(text, lang="en")  # noqa: E731
     graph.add((study, RDF.type, cls))
@@ -794,9 +855,9 @@ def _add_study(graph: Graph, row: dict[str, str], cls: URIRef) -> None:
     if row["volume_pages"]:
         graph.add((study, RKG.volumePages, Literal(row["volume_pages"])))
     if row["venue"] in SEED_VENUES:
-        graph.add((study, RKG.publishedIn, SOURCE[SEED_VENUES[row["venue"]]]))
+        graph.add((study, RKG.publishedIn, _venue(row)))
     elif row["venue"]:
-        venue = SOURCE["venue-" + _slug(row["venue"])]
+        venue = _venue(row)
         graph.add((study, RKG.publishedIn, venue))
         graph.add((venue, RDF.type, RKG.Source))
         graph.add((venue, RDFS.label, en(row["venue"])))
@@ -823,7 +884,8 @@ def _add_study(graph: Graph, row: dict[str, str], cls: URIRef) -> None:
     for address in re.split(r"\s*;\s*", row["seen_at"]):
         if address.startswith(("http://", "https://")):
             graph.add((study, RKG.seenAt, URIRef(address)))
-    # A corrected row is a curator's reading of the record, awaiting review.
-    status = RKG.CuratorAdded if row["key"] in CORRECTIONS else RKG.FromReference
-    graph.add((study, RKG.curationStatus, status))
-    graph.add((study, DCTERMS.source, LIST_SOURCE))
+    # A corrected or curator-read row is a curator's reading of the record, awaiting review;
+    # one the list does not hold cites the journal it appeared in, not the list.
+    graph.add((study, RKG.curationStatus, RKG.CuratorAdded if curator_added else RKG.FromReference))
+    in_list = not curator_added or row["key"] in CORRECTIONS
+    graph.add((study, DCTERMS.source, LIST_SOURCE if in_list else _venue(row)))

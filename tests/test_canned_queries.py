@@ -75,6 +75,8 @@ def test_warnings_for_anticoagulated_patients(store) -> None:
         # The seed's acupuncture warning concerns the needle practices only.
         "bleeding-disorders-anticoagulants": {"remedy/acupuncture", "remedy/electroacupuncture"},
         "massage-bleeding-risk": {"remedy/massage"},
+        # For people at increased risk of bleeding, which anticoagulated patients are part of.
+        "acupressure-bleeding-risk-or-pregnancy": {"remedy/acupressure"},
         "anticoagulant-bleeding": {"remedy-class/anticoagulants"},
         # Interactions name both sides; herbs without a claim of their own are named too.
         "ginkgo-anticoagulants": {"remedy/ginkgo", "remedy-class/anticoagulants"},

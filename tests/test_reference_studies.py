@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, Graph, Literal
+from rdflib.namespace import DCTERMS
 
+from kg import reference_studies
 from kg.namespaces import RKG
 from kg.reference_studies import (
     REQUIRED,
@@ -85,3 +87,24 @@ def test_an_empty_direction_is_recorded_as_not_seen() -> None:
 def test_bad_rows_name_file_and_line(row: dict[str, str], words: str) -> None:
     with pytest.raises(StudyListError, match=rf"studies\.tsv:2: .*{words}"):
         _graph(row)
+
+
+def test_a_curator_read_study_is_curator_added_and_cites_its_journal(monkeypatch) -> None:
+    listed = _graph(_row())
+    venue = next(listed.objects(study_iri("x-2020-trial"), RKG.publishedIn))
+    monkeypatch.setattr(reference_studies, "CURATOR_ROWS", [_row(key="y-2021-trial")])
+    graph = reference_studies.add_curator_studies(listed)
+    study = study_iri("y-2021-trial")
+    assert (study, RKG.curationStatus, RKG.CuratorAdded) in graph
+    assert set(graph.objects(study, DCTERMS.source)) == {venue}
+    assert (study_iri("x-2020-trial"), RKG.curationStatus, RKG.FromReference) in graph
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ({"key": "x-2020-trial"}, "already a row of the list"),
+    ({"key": "z-2022-trial", "venue": "Another Journal"}, "venue the list does not hold"),
+])
+def test_a_curator_row_the_list_cannot_hold_is_refused(monkeypatch, row, message) -> None:
+    monkeypatch.setattr(reference_studies, "CURATOR_ROWS", [_row(**row)])
+    with pytest.raises(StudyListError, match=message):
+        reference_studies.add_curator_studies(_graph(_row()))
