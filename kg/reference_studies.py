@@ -708,7 +708,7 @@ CURATOR_ROWS: list[dict[str, str]] = [
         "population": "Scoliosis: adolescents with idiopathic scoliosis at risk of curve "
                       "progression (typical indications for bracing by age, skeletal immaturity "
                       "and degree of curve)",
-        "intervention": "brace worn at least 18 hours a day",
+        "intervention": "brace, to be worn at least 18 hours a day (as instructed)",
         "comparator": "observation",
         "outcome": "curve progression to 50 degrees or more (failure) or skeletal maturity "
                    "without it (success)",
