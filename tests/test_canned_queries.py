@@ -80,6 +80,8 @@ def test_warnings_for_anticoagulated_patients(store) -> None:
         "anticoagulant-bleeding": {"remedy-class/anticoagulants"},
         # Interactions name both sides; herbs without a claim of their own are named too.
         "ginkgo-anticoagulants": {"remedy/ginkgo", "remedy-class/anticoagulants"},
+        "horse-chestnut-anticoagulants": {"remedy/horse-chestnut-seed-extract",
+                                          "remedy-class/anticoagulants"},
         "fish-oil-anticoagulants": {"remedy/fish-oil", "remedy-class/anticoagulants"},
         "snri-anticoagulants-bleeding": {"remedy/duloxetine", "remedy-class/anticoagulants"},
         "turmeric-warfarin": {"remedy/turmeric", "remedy/warfarin"},
