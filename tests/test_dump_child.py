@@ -14,23 +14,12 @@ from pathlib import Path
 import pytest
 
 from kg import dump_writer
-from kg.dump_writer import DumpChild, DumpFailed, DumpSource
+from kg.dump_writer import DumpChild, DumpFailed
 from kg.formats import RDF_FORMATS
-from kg.store import Store, open_store
+from kg.store import Store
+from kg.store_child import ChildSource
 from tests.conftest import make_app
 from web import downloads
-
-
-@pytest.fixture(scope="module")
-def disk_store(synthetic_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """The synthetic graph in an on-disk store, opened read-only as `kg serve` opens it."""
-    path = tmp_path_factory.mktemp("dumped") / "store"
-    nquads = io.BytesIO()
-    synthetic_store.dump(nquads, RDF_FORMATS["nquads"])
-    base = synthetic_store.namespaces.base
-    with open_store(path, base=base) as writer:
-        writer.bulk_load(nquads.getvalue(), RDF_FORMATS["nquads"])
-    return open_store(path, read_only=True, base=base)
 
 
 def _held_then_whole(source, syntax_name, graph, out, errors):
@@ -76,17 +65,17 @@ def _empty_soon(folder: Path) -> bool:
 
 @pytest.mark.parametrize("name", ["ntriples", "turtle", "nquads"])
 def test_a_child_writes_the_dump_and_the_server_reads_no_store(
-        disk_store: Store, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        synthetic_disk_store: Store, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     syntax = RDF_FORMATS[name]
     expected = io.BytesIO()
-    disk_store.dump(expected, syntax)
+    synthetic_disk_store.dump(expected, syntax)
 
     def not_here(*args, **kwargs):
         raise AssertionError("the server process wrote the dump itself")
 
-    monkeypatch.setattr(disk_store, "dump", not_here)
+    monkeypatch.setattr(synthetic_disk_store, "dump", not_here)
     started = _children(monkeypatch)
-    app = make_app(disk_store)
+    app = make_app(synthetic_disk_store)
     client = app.test_client()
     first = client.get(f"/downloads/remedy-kg.{syntax.extension}")
     assert first.status_code == 200 and first.mimetype == syntax.media_type
@@ -105,14 +94,14 @@ def test_a_child_writes_the_dump_and_the_server_reads_no_store(
 
 
 def test_a_killed_child_cuts_the_download_and_leaves_no_file(
-        disk_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        synthetic_disk_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     _children(monkeypatch, _killed_half_way)
-    app = make_app(disk_store)
+    app = make_app(synthetic_disk_store)
     response = app.test_client().get("/downloads/remedy-kg.nt", buffered=False)
     assert response.status_code == 200  # the first bytes came before the child died
     body = iter(response.response)
     assert b"written" in next(body)
-    with pytest.raises(DumpFailed, match="killed by signal 9"):
+    with pytest.raises(DumpFailed, match="ended with signal 9"):
         for _ in body:
             pass
     response.close()
@@ -120,20 +109,20 @@ def test_a_killed_child_cuts_the_download_and_leaves_no_file(
 
 
 def test_a_child_that_cannot_open_the_store_is_an_error_response(
-        disk_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    missing = DumpSource(path=str(tmp_path / "gone"), base=disk_store.namespaces.base)
-    monkeypatch.setattr(downloads.DumpSource, "of", classmethod(lambda cls, store: missing))
-    app = make_app(disk_store)
+        synthetic_disk_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = ChildSource(path=str(tmp_path / "gone"), base=synthetic_disk_store.namespaces.base)
+    monkeypatch.setattr(downloads.ChildSource, "of", classmethod(lambda cls, store: missing))
+    app = make_app(synthetic_disk_store)
     response = app.test_client().get("/downloads/remedy-kg.ttl")
     assert response.status_code == 503
     assert "no store at" in response.get_data(as_text=True)
     assert list(app.extensions["kg_dumps"].iterdir()) == []
 
 
-def test_a_client_that_goes_away_stops_the_child(disk_store: Store,
+def test_a_client_that_goes_away_stops_the_child(synthetic_disk_store: Store,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     started = _children(monkeypatch, _writes_then_hangs)
-    app = make_app(disk_store)
+    app = make_app(synthetic_disk_store)
     response = app.test_client().get("/downloads/remedy-kg.nt", buffered=False)
     assert b"written" in next(iter(response.response))
     response.close()
@@ -141,10 +130,10 @@ def test_a_client_that_goes_away_stops_the_child(disk_store: Store,
     assert _empty_soon(app.extensions["kg_dumps"])
 
 
-def test_first_downloads_do_not_wait_for_each_other(disk_store: Store,
+def test_first_downloads_do_not_wait_for_each_other(synthetic_disk_store: Store,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     _children(monkeypatch, _held_then_whole)
-    app = make_app(disk_store)
+    app = make_app(synthetic_disk_store)
     client = app.test_client()
     held_data: list[bytes] = []
     held = threading.Thread(target=lambda: held_data.append(
@@ -161,7 +150,7 @@ def test_first_downloads_do_not_wait_for_each_other(disk_store: Store,
 
 
 def test_only_a_store_of_this_process_is_dumped_here(synthetic_store: Store,
-                                                     disk_store: Store) -> None:
-    assert DumpSource.of(synthetic_store) is None  # in memory: no other process can read it
-    source = DumpSource.of(disk_store)
+                                                     synthetic_disk_store: Store) -> None:
+    assert ChildSource.of(synthetic_store) is None  # in memory: no other process can read it
+    source = ChildSource.of(synthetic_disk_store)
     assert source is not None and source.path is not None

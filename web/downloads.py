@@ -24,9 +24,10 @@ from flask import (
     send_from_directory,
 )
 
-from kg.dump_writer import DumpChild, DumpSource
+from kg.dump_writer import DumpChild
 from kg.formats import RDF_FORMATS, RdfSyntax
 from kg.store import Store
+from kg.store_child import ChildSource
 from web import memory
 from web.descriptions import void_description
 from web.entities import serialize
@@ -102,7 +103,7 @@ def _partial(path: Path) -> Path:
     return Path(tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".partial")[1])
 
 
-def _written_by_child(source: DumpSource, graph: str | None, syntax: RdfSyntax,
+def _written_by_child(source: ChildSource, graph: str | None, syntax: RdfSyntax,
                       path: Path) -> Iterator[bytes]:
     """Stream the dump a child process writes (kg.dump_writer), as the file grows; keep the
     file when the child exits whole.
@@ -152,7 +153,7 @@ def _finish(child: DumpChild, reader: BinaryIO, partial: Path, path: Path) -> No
 def _streamed(the_store: Store, graph: str | None, syntax: RdfSyntax,
               path: Path) -> Iterator[bytes]:
     """Write the dump in a thread of this process and stream it as it comes; keep the file
-    when complete: for a store only this process can read (in memory), see DumpSource.
+    when complete: for a store only this process can read (in memory), see ChildSource.
 
     No lock, as `_written_by_child`. pyoxigraph's serialisers stream, so the first byte comes
     at once. An error before the first byte becomes an error response; after it, the
@@ -226,7 +227,7 @@ def download(part: str, extension: str) -> Response:
                          as_attachment=True)
     the_store = store._get_current_object()  # type: ignore[attr-defined]
     graph = getattr(the_store.namespaces.graphs, PARTS[part]) if PARTS[part] else None
-    source = DumpSource.of(the_store)
+    source = ChildSource.of(the_store)
     body = (_streamed(the_store, graph, syntax, path) if source is None
             else _written_by_child(source, graph, syntax, path))
     response = Response(body, mimetype=media_type)
