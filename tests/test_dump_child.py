@@ -7,8 +7,11 @@ import gc
 import io
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,9 +19,10 @@ import pytest
 from kg import dump_writer
 from kg.dump_writer import DumpChild, DumpFailed
 from kg.formats import RDF_FORMATS
-from kg.store import Store
+from kg.store import OxigraphStore, Store
 from kg.store_child import ChildSource
-from tests.conftest import make_app
+from tests.conftest import make_app, wait_until_serving
+from tests.engines import free_port
 from web import downloads
 
 
@@ -154,3 +158,28 @@ def test_only_a_store_of_this_process_is_dumped_here(synthetic_store: Store,
     assert ChildSource.of(synthetic_store) is None  # in memory: no other process can read it
     source = ChildSource.of(synthetic_disk_store)
     assert source is not None and source.path is not None
+
+
+def test_kg_serve_stopped_by_sigterm_removes_its_dump_folder(synthetic_disk_store: Store,
+                                                             tmp_path: Path) -> None:
+    # A service manager stops the server with SIGTERM; Python's default ended it without its
+    # exit handlers, and every stopped server left its dumps in the temporary folder.
+    assert isinstance(synthetic_disk_store, OxigraphStore) and synthetic_disk_store.path
+    port = free_port()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("kg")), "--store", str(synthetic_disk_store.path),
+         "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(tmp_path)})
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_serving(process, url + "/")
+        with urllib.request.urlopen(url + "/downloads/remedy-kg.nt", timeout=30) as response:
+            assert response.read()
+        (folder,) = tmp_path.glob("kg-dumps-*")
+        assert (folder / "remedy-kg.nt").exists()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert process.returncode == 0
+    assert not folder.exists()
