@@ -23,7 +23,7 @@ from kg.store import OxigraphStore, Store
 from kg.store_child import ChildSource
 from tests.conftest import make_app, wait_until_serving
 from tests.engines import free_port
-from web import downloads
+from web import downloads, memory
 
 
 def _held_then_whole(source, syntax_name, graph, out, errors):
@@ -183,3 +183,19 @@ def test_kg_serve_stopped_by_sigterm_removes_its_dump_folder(synthetic_disk_stor
         process.wait(timeout=30)
     assert process.returncode == 0
     assert not folder.exists()
+
+
+def test_a_dump_written_by_a_child_asks_for_a_trim_once_sent(
+        synthetic_disk_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # It is sent after the view returns, where the slow-request trim does not see it.
+    app = make_app(synthetic_disk_store)
+    trimmer = app.extensions.get(memory.EXTENSION)
+    if trimmer is None:
+        pytest.skip("not glibc: nothing to trim")
+    asked: list[bool] = []
+    monkeypatch.setattr(trimmer, "ask", lambda: asked.append(True))
+    monkeypatch.setattr(memory, "SLOW_REQUEST_S", 3600.0)
+    response = app.test_client().get("/downloads/remedy-kg.nt")
+    assert response.get_data()
+    response.close()
+    assert asked == [True]
