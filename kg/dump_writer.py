@@ -26,11 +26,12 @@ class DumpFailed(ChildFailed):
 
 
 class DumpChild:
-    """One child process writing one dump into `out`; `read` follows the file as it grows."""
+    """One child process writing one dump into `out`; `read` follows the file as it grows.
+    `pipe` is the server's end of the pipe to the child: the child exits when it closes."""
 
     def __init__(self, source: ChildSource, syntax: RdfSyntax, graph: str | None, out: Path,
                  target=None):
-        self.process, self._errors = start(target or write_dump,
+        self.process, self.pipe = start(target or write_dump,
                                            (source, syntax.name, graph, str(out)),
                                            "kg-dump-writer")
 
@@ -66,8 +67,8 @@ class DumpChild:
 
     def _failure(self) -> str:
         try:
-            if self._errors.poll():
-                return f"the dump could not be written: {self._errors.recv()[1]}"
+            if self.pipe.poll():
+                return f"the dump could not be written: {self.pipe.recv()[1]}"
         except (EOFError, OSError):  # the child ended without a word (killed)
             pass
         return (f"the dump writer ended with {describe_exit(self.process.exitcode)} before "

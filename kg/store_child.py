@@ -14,9 +14,10 @@ A store in this process's memory (tests, `:memory:`) cannot be opened by another
 
 from __future__ import annotations
 
-import ctypes
+import contextlib
 import os
 import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -25,8 +26,6 @@ from typing import Any
 from kg.namespaces import CANONICAL_BASE, namespaces
 from kg.store import Endpoints, OxigraphStore, RemoteStore, Store, StoreError, open_store
 from kg.store.transport import Credentials
-
-_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 class ChildFailed(StoreError):
@@ -65,12 +64,13 @@ class ChildSource:
 
 def start(target: Callable[..., None], args: tuple, name: str) -> tuple[Any, Connection]:
     """Start `target(*args, conn)` in a child forked from the fork server; returns the process
-    and the parent's end of a one-way pipe from the child (see `child_main`)."""
+    and the server's end of the pipe to the child, which the server keeps open for as long as
+    the child should live (see `child_main`)."""
     # Imported here: kg.query_workers, which the fork server preloads, does not need this.
     from kg.query_workers import worker_context
 
     context = worker_context()
-    parent_end, child_end = context.Pipe(duplex=False)
+    parent_end, child_end = context.Pipe()
     process = context.Process(target=target, args=(*args, child_end), name=name, daemon=True)
     process.start()
     child_end.close()
@@ -108,16 +108,19 @@ def _run_work(source: ChildSource, work: Callable[[Store], Any], conn: Connectio
 
 
 class child_main:  # noqa: N801 - used as a `with` statement, like contextlib's helpers
-    """Around a child's work: Ctrl-C is the server's to handle, the child dies with the fork
-    server (which exits with the server), and an error is sent to the parent as
-    ("error", message) before the child exits with 1."""
+    """Around a child's work: Ctrl-C is the server's to handle, the child exits when the
+    server's end of the pipe closes (the server exited or was killed), and an error is sent
+    to the server as ("error", message) before the child exits with 1."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
 
     def __enter__(self) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        _die_with_parent()
+        # Not PR_SET_PDEATHSIG: the child's parent is the fork server, which outlives the
+        # server while any child it forked runs (each holds the fork server's "alive" pipe).
+        threading.Thread(target=_exit_when_server_gone, args=(self.conn,), daemon=True,
+                         name="exit when the server is gone").start()
 
     def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> bool:
         if exc is None or not isinstance(exc, Exception):
@@ -132,14 +135,9 @@ def describe_exit(code: int | None) -> str:
     return f"exit code {code}"
 
 
-def _die_with_parent() -> None:
-    """The child's parent is the fork server, which exits when the server does: the child
-    goes with it rather than working on for nobody (Linux; elsewhere it finishes alone)."""
-    parent = os.getppid()
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # it died before prctl took effect
-        os._exit(1)
+def _exit_when_server_gone(conn: Connection) -> None:
+    """In the child: the server sends nothing on the pipe, so a read ends only when the
+    server's end closes: when the server exits or is killed (or gives up on the child)."""
+    with contextlib.suppress(EOFError, OSError):
+        conn.recv_bytes()
+    os._exit(1)

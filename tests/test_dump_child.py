@@ -20,7 +20,7 @@ from kg import dump_writer
 from kg.dump_writer import DumpChild, DumpFailed
 from kg.formats import RDF_FORMATS
 from kg.store import OxigraphStore, Store
-from kg.store_child import ChildSource
+from kg.store_child import ChildSource, child_main
 from tests.conftest import make_app, wait_until_serving
 from tests.engines import free_port
 from web import downloads, memory
@@ -41,9 +41,10 @@ def _killed_half_way(source, syntax_name, graph, out, errors):
 
 
 def _writes_then_hangs(source, syntax_name, graph, out, errors):
-    with open(out, "wb") as file:
+    with child_main(errors), open(out, "wb") as file:
         file.write(b"<https://example.org/a> <https://example.org/b> \"written\" .\n")
-    time.sleep(60)
+        file.flush()
+        time.sleep(60)
 
 
 def _children(monkeypatch: pytest.MonkeyPatch, target=None) -> list[DumpChild]:
@@ -199,3 +200,18 @@ def test_a_dump_written_by_a_child_asks_for_a_trim_once_sent(
     assert response.get_data()
     response.close()
     assert asked == [True]
+
+
+def test_the_child_exits_when_the_server_s_end_of_its_pipe_closes(
+        synthetic_disk_store: Store, tmp_path: Path) -> None:
+    # As when the server is killed: the child's parent is the fork server, which outlives it.
+    source = ChildSource.of(synthetic_disk_store)
+    assert source is not None
+    (tmp_path / "out.nt").touch()  # made by the server before it starts the child
+    child = DumpChild(source, RDF_FORMATS["ntriples"], None, tmp_path / "out.nt",
+                      target=_writes_then_hangs)
+    with (tmp_path / "out.nt").open("rb", buffering=0) as file:
+        assert b"written" in child.read(file, 1024, 30)
+    child.pipe.close()
+    child.process.join(10)
+    assert child.process.exitcode == 1 and not child.whole
