@@ -6,6 +6,7 @@ Virtuoso), so every test that uses `store`, `built` or `disk_store` runs against
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -200,6 +201,23 @@ def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     store = OxigraphStore(None)
     build(Project(out), store)
     return store
+
+
+@pytest.fixture(scope="session")
+def synthetic_disk_store(synthetic_store: Store,
+                         tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The synthetic graph copied into an on-disk store, opened read-only as `kg serve` opens
+    it: for what only an on-disk store does (work done by a child process, kg.store_child)."""
+    from kg.formats import RDF_FORMATS
+    from kg.store import open_store
+
+    path = tmp_path_factory.mktemp("synth-disk") / "store"
+    nquads = io.BytesIO()
+    synthetic_store.dump(nquads, RDF_FORMATS["nquads"])
+    base = synthetic_store.namespaces.base
+    with open_store(path, base=base) as writer:
+        writer.bulk_load(nquads.getvalue(), RDF_FORMATS["nquads"])
+    return open_store(path, read_only=True, base=base)
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from rdflib import Literal
 
 from kg.queries import bind
-from kg.store import Store
-from web.label_index import LabelIndex
+from kg.store import Store, StoreError
+from kg.store_child import ChildSource
+from web import label_index as label_index_module
+from web.label_index import LabelIndex, label_index
 from web.page_queries import bound
 
 
@@ -85,3 +88,31 @@ def test_each_type_label_is_kept_once() -> None:
     index = LabelIndex.from_rows(ROWS)
     assert sorted(index.kinds) == ["", "Acupoint", "Herb"]
     assert index.search("zú", 1)[0].type == "Acupoint"
+
+
+def test_an_on_disk_store_s_index_is_read_by_a_child(synthetic_store: Store,
+                                                     synthetic_disk_store: Store,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = LabelIndex.of(synthetic_store)
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("the server read the labels itself")
+
+    monkeypatch.setattr(synthetic_disk_store, "evaluate", not_here)
+    monkeypatch.setattr(synthetic_disk_store, "query", not_here)
+    app = Flask(__name__)
+    index = label_index(app, synthetic_disk_store)
+    for q in ("ka", "syndrome", "st", "zzqx"):
+        assert index.search(q, 100) == expected.search(q, 100)
+    assert label_index(app, synthetic_disk_store) is index
+
+
+def test_a_child_that_cannot_read_the_index_is_a_store_error(
+        synthetic_disk_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = ChildSource(path=str(tmp_path / "gone"), base=synthetic_disk_store.namespaces.base)
+    monkeypatch.setattr(label_index_module.ChildSource, "of",
+                        classmethod(lambda cls, store, remote=True: missing))
+    app = Flask(__name__)
+    with pytest.raises(StoreError, match="no store at"):
+        label_index(app, synthetic_disk_store)
+    assert "kg_label_index" not in app.extensions  # the next search tries again

@@ -28,7 +28,9 @@ from typing import NamedTuple
 
 from flask import Flask
 
+from kg import store_child
 from kg.store import OxigraphStore, Store
+from kg.store_child import ChildSource
 from web.page_queries import page_query
 
 INSIDE_WORD = 1000  # search.rq's penalty for a match that is not at the start of the text
@@ -109,6 +111,15 @@ class LabelIndex:
     @classmethod
     def of(cls, store: Store) -> LabelIndex:
         return cls.from_rows(_rows(store))
+
+    # Pickled by the child that reads the index (label_index): the arrays and blobs, not the
+    # caches and the lock.
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if k not in ("_short", "_matches", "_lock")}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self._short, self._matches, self._lock = OrderedDict(), {}, threading.Lock()
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str, str, str]]) -> LabelIndex:
@@ -234,11 +245,25 @@ _building = threading.Lock()
 
 
 def label_index(app: Flask, store: Store) -> LabelIndex:
-    """The app's index, read from the store on first use (one reader; others wait)."""
+    """The app's index, read from the store on first use (one reader; others wait).
+
+    An on-disk store's index is read by a child process (kg.store_child), which sends it back
+    and exits: reading every label made RocksDB keep about 52 MB in the server for good at
+    1M, beside the 22 MB index and the heap its building left. An engine's store is read
+    here: the engine, not this process, holds what it read.
+    """
     index = app.extensions.get("kg_label_index")
     if index is None:
         with _building:
             index = app.extensions.get("kg_label_index")
             if index is None:
-                index = app.extensions["kg_label_index"] = LabelIndex.of(store)
+                source = ChildSource.of(store, remote=False)
+                index = LabelIndex.of(store) if source is None else \
+                    store_child.run(source, _read_index, "kg-label-index")
+                app.extensions["kg_label_index"] = index
     return index
+
+
+def _read_index(store: Store) -> LabelIndex:
+    """In the child: the index of its own store."""
+    return LabelIndex.of(store)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import linear_kernel
+from typing import TYPE_CHECKING
 
 from kg.ask.examples import SUBCLASS, Example
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 # Words every question has; they say nothing about its shape.
 STOP_WORDS = frozenset("""
@@ -42,6 +43,10 @@ class Retriever:
     warfarin?" reads as the question shape it is."""
 
     def __init__(self, examples: Sequence[Example], abstract: Callable[[str], str]):
+        # Imported on first use: scikit-learn, SciPy and NumPy add 91 MB to the server's RSS,
+        # which a server nobody asks in words never needs (bench/memory.py).
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.examples = list(examples)
         self.abstract = abstract
         documents = [
@@ -51,12 +56,14 @@ class Retriever:
             " ".join([abstract(e.title), abstract(", ".join(e.keywords)),
                       *(slot_word(*s.constraint) for s in e.slots)])
             for e in self.examples]
-        self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
+        self._vectorizer: TfidfVectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
                                            sublinear_tf=True)
         self._matrix = self._vectorizer.fit_transform(documents)
 
     def rank(self, question: str) -> list[Scored]:
         """Every example, most similar first."""
+        from sklearn.metrics.pairwise import linear_kernel
+
         vector = self._vectorizer.transform([self.abstract(question)])
         scores = linear_kernel(vector, self._matrix)[0]  # rows are L2-normalised: cosine
         order = sorted(range(len(self.examples)), key=lambda i: -scores[i])
