@@ -44,6 +44,7 @@ TEMPLATES = {
 EXTRA_QUERIES = {
     "Mechanism": "mechanism-remedies",
     "Population": "population-warnings",
+    "Remedy": "remedy-adverse-events",
 }
 # ... and more triples, added to the page graph (CONSTRUCT queries).
 PAGE_PARTS = {

@@ -17,6 +17,7 @@ from rdflib import URIRef
 from werkzeug.datastructures import MultiDict
 
 from kg import safety
+from web.page_queries import bound
 from web.store import store
 from web.urls import local_path, sparql_ui_url
 
@@ -51,6 +52,18 @@ def href(iri: str) -> str | None:
     return local_path(URIRef(iri))
 
 
+def adverse_events(remedies: list[safety.RemedyAnswer]) -> dict[str, list[dict]]:
+    """The adverse events recorded on each remedy's claims (one lookup for all of them; the
+    remedy page shows the same rows): harms anyone can have, not matched to the answers."""
+    if not remedies:
+        return {}
+    text = bound("remedy-adverse-events", this=[URIRef(r.iri) for r in remedies])
+    found: dict[str, list[dict]] = {}
+    for row in store.query(text).dicts():
+        found.setdefault(str(row["this"]), []).append(row)
+    return found
+
+
 @bp.get("/safety")
 def page() -> tuple[str, int] | str:
     found = safety.options(store)
@@ -59,7 +72,7 @@ def page() -> tuple[str, int] | str:
               "situations": set(request.args.getlist("situation")),
               "medicines": set(request.args.getlist("taking"))}
     context = {"options": found, "chosen": chosen, "answer": None, "error": None,
-               "sparql_url": None, "slug": slug, "href": href}
+               "sparql_url": None, "slug": slug, "href": href, "adverse_events": {}}
     if not request.args:
         return render_template("pages/safety.html", **context)
     try:
@@ -73,6 +86,7 @@ def page() -> tuple[str, int] | str:
                   situations={slug(t.iri) for t in q.situations},
                   medicines={slug(t.iri) for t in q.medicines})
     context.update(answer=answer, sparql_url=_query_link(answer.query),
+                   adverse_events=adverse_events(answer.remedies + answer.avoid),
                    json_url=url_for("safety.api") + "?" + urlencode(
                        list(request.args.items(multi=True))))
     return render_template("pages/safety.html", **context)
