@@ -160,6 +160,13 @@ def test_what_links_here_keeps_the_stated_property(embedded_client) -> None:
     assert page.incoming(sup) == [(sup, claim)]
 
 
+def test_an_acupoint_gives_its_pinyin_once(embedded_client) -> None:
+    """rkg:pinyin is a sub-property of skos:altLabel: shown as the pinyin, not also as "Also"."""
+    article = _article(_page(embedded_client, "/id/acupoint/ST36"))
+    assert "<th>Pinyin</th><td>Zusanli</td>" in article
+    assert "Also: Zusanli" not in _visible(article)
+
+
 # -- 3. a study's size
 
 

@@ -103,6 +103,13 @@ class PageGraph:
     def texts(self, subject: Node, prop: URIRef) -> list[str]:
         return sorted(str(o) for o in self.graph.objects(subject, prop) if isinstance(o, Literal))
 
+    def stated_texts(self, subject: Node, prop: URIRef) -> list[str]:
+        """The texts of `prop` less those the build inferred from a sub-property's statement,
+        which the page shows under that property (an acupoint's pinyin is also an altLabel)."""
+        return sorted(str(o) for p, o in self._stated(
+            [(prop, o) for o in self.graph.objects(subject, prop) if isinstance(o, Literal)],
+            lambda p, o: (subject, p, o)))
+
     def text(self, subject: Node, prop: URIRef) -> str:
         values = self.texts(subject, prop)
         return values[0] if values else ""
