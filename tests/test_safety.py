@@ -172,6 +172,9 @@ def test_each_remedy_listed_shows_the_adverse_events_of_its_claims(embedded_clie
     assert re.search(r'href="/id/adverse-event/pneumothorax">[^<]+</a>.*?\(serious\)',
                      card("acupuncture"), re.S)
     assert "adverse-event" not in card("tai-chi")  # none recorded: no list
+    [url] = re.findall(r'<a href="([^"]+)">The query behind the adverse events</a>', page)
+    text = parse_qs(urlsplit(htmllib.unescape(url)).query)["query"][0]
+    assert "rkg:adverseEvent" in text and "/id/remedy/mindfulness-meditation>" in text
 
 
 # -- ranking, the query, the form

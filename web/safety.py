@@ -52,16 +52,16 @@ def href(iri: str) -> str | None:
     return local_path(URIRef(iri))
 
 
-def adverse_events(remedies: list[safety.RemedyAnswer]) -> dict[str, list[dict]]:
-    """The adverse events recorded on each remedy's claims (one lookup for all of them; the
-    remedy page shows the same rows): harms anyone can have, not matched to the answers."""
-    if not remedies:
-        return {}
+def adverse_events(remedies: list[safety.RemedyAnswer]) -> tuple[dict[str, list[dict]], str]:
+    """The adverse events recorded on each remedy's claims, and the query that found them (one
+    lookup for all; the remedy page shows the same rows): harms anyone can have, not matched
+    to the answers."""
     text = bound("remedy-adverse-events", this=[URIRef(r.iri) for r in remedies])
     found: dict[str, list[dict]] = {}
-    for row in store.query(text).dicts():
-        found.setdefault(str(row["this"]), []).append(row)
-    return found
+    if remedies:
+        for row in store.query(text).dicts():
+            found.setdefault(str(row["this"]), []).append(row)
+    return found, text
 
 
 @bp.get("/safety")
@@ -81,12 +81,13 @@ def page() -> tuple[str, int] | str:
         context["error"] = str(exc)
         return render_template("pages/safety.html", **context), 400
     answer = safety.answer(store, q)
+    events, events_query = adverse_events(answer.remedies + answer.avoid)
+    context.update(adverse_events=events, adverse_events_url=_query_link(events_query))
     chosen.update(condition=slug(q.condition.iri),
                   outcome=slug(q.outcome.iri) if q.outcome else "",
                   situations={slug(t.iri) for t in q.situations},
                   medicines={slug(t.iri) for t in q.medicines})
     context.update(answer=answer, sparql_url=_query_link(answer.query),
-                   adverse_events=adverse_events(answer.remedies + answer.avoid),
                    json_url=url_for("safety.api") + "?" + urlencode(
                        list(request.args.items(multi=True))))
     return render_template("pages/safety.html", **context)
