@@ -85,7 +85,7 @@ def _graph_page(text: str, labels: dict[str, str]) -> tuple[PageGraph, list[list
                      labels_of=labels_of), asked
 
 
-def test_short_names_of_nothing_stay_text_and_all_are_looked_up_at_once(
+def test_short_names_of_nothing_stay_text_and_each_is_looked_up_once(
         embedded_client) -> None:
     text = ("See warning:known-one, source:not-in-graph and rkg:seenAt; not "
             "https://example.org/x:y nor ae:known-two.")
@@ -98,7 +98,8 @@ def test_short_names_of_nothing_stay_text_and_all_are_looked_up_at_once(
     linked = {s.text: s.link.label for s in segments if s.link}
     assert linked == {"warning:known-one": "Known one", "ae:known-two": "Known two",
                       "rkg:seenAt": "seen at"}
-    # One lookup, of the names the page graph does not label (the ontology term is known).
+    # One lookup for the text, of the names the page graph does not label (the ontology term
+    # is known), and none again when the text is shown again.
     assert asked == [sorted([URIRef(ID + "adverse-event/known-two"),
                              URIRef(ID + "source/not-in-graph"),
                              URIRef(ID + "warning/known-one")])]

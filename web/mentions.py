@@ -10,7 +10,6 @@ notes as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import cache
 from typing import NamedTuple
 
@@ -54,9 +53,3 @@ def split(text: str, namespaces: Namespaces) -> list[Piece]:
         pieces.append(Piece(text[at:], None))
     return pieces
 
-
-def named(texts: Iterable[str], namespaces: Namespaces) -> set[URIRef]:
-    """Every IRI that the texts name by a short name."""
-    pattern, prefixes = _pattern(namespaces)
-    return {URIRef(prefixes[m.group(1)] + m.group(2))
-            for text in texts if ":" in text for m in pattern.finditer(text)}

@@ -65,7 +65,7 @@ class PageGraph:
         # Where short names in free text are read (their prefixes) and looked up (labels).
         self.namespaces = namespaces
         self.labels_of = labels_of
-        self._mentions_read = False
+        self._looked_up: set[URIRef] = set()
 
     # -- labels and links
 
@@ -123,24 +123,20 @@ class PageGraph:
         link with its label; short names of nothing in the graph stay text."""
         if self.namespaces is None:
             return [Segment(text, None)]
-        self._read_mentions()
-        return [Segment(piece.text, self.link(piece.iri)
-                        if piece.iri is not None and self._known(piece.iri) else None)
-                for piece in mentions.split(text, self.namespaces)]
+        pieces = mentions.split(text, self.namespaces)
+        self._look_up({p.iri for p in pieces if p.iri is not None})
+        return [Segment(p.text, self.link(p.iri) if p.iri is not None and self._known(p.iri)
+                        else None) for p in pieces]
 
     def _known(self, iri: URIRef) -> bool:
         return (iri, RDFS.label, None) in self.graph or str(iri) in self.vocabulary
 
-    def _read_mentions(self) -> None:
-        """The labels of every entity the page's texts name and its graph does not label,
-        in one lookup, on the first text shown (a page is rendered once, then kept)."""
-        if self._mentions_read or self.namespaces is None:
-            return
-        self._mentions_read = True
-        texts = (str(o) for o in self.graph.objects() if isinstance(o, Literal))
-        missing = sorted(iri for iri in mentions.named(texts, self.namespaces)
-                         if not self._known(iri))
+    def _look_up(self, iris: set[URIRef]) -> None:
+        """Add the labels of the named entities the page graph lacks: one lookup per text
+        that names any, each name asked once (most texts name none, and cost no query)."""
+        missing = sorted(i for i in iris - self._looked_up if not self._known(i))
         if missing and self.labels_of is not None:
+            self._looked_up.update(missing)
             self.graph += self.labels_of(missing)
 
     def participants(self, study: Node) -> Participants:
