@@ -197,6 +197,7 @@ def test_participants_keep_the_words_that_add_to_the_count() -> None:
     assert size(839, "13 studies (839 participants)") == ("839", "13 studies")
     assert size(1111, "17 RCTs (1111 patients); 14 pooled (920)") == \
         ("1111", "17 RCTs; 14 pooled (920)")
+    assert size(24, "24 (12) and (12)") == ("24", "(12) and (12)")
     assert size(12, "2 trials (112 patients)") == ("12", "2 trials (112 patients)")
     assert size(12, "123 planned") == ("12", "123 planned")
     assert size(None, "124 planned") == (None, "124 planned")

@@ -82,8 +82,6 @@ def vocabulary_labels(store: Store) -> dict[str, tuple[str, str]]:
     return cache
 
 
-
-
 def subproperties(store: Store) -> dict[URIRef, frozenset[URIRef]]:
     """Each ontology property's super-properties, read once per app (the ontology does not
     change under a running app)."""

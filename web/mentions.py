@@ -52,4 +52,3 @@ def split(text: str, namespaces: Namespaces) -> list[Piece]:
     if at < len(text):
         pieces.append(Piece(text[at:], None))
     return pieces
-

@@ -150,10 +150,7 @@ class PageGraph:
             return Participants(None, note)
         count = str(n)
         if note.startswith(count) and not note[len(count):][:1].isdigit():
-            rest = note[len(count):].strip()
-            if rest.startswith("(") and rest.endswith(")"):
-                rest = rest[1:-1].strip()
-            return Participants(count, rest)
+            return Participants(count, _unwrapped(note[len(count):].strip()))
         for said in (rf"\s*\({re.escape(count)}\s+(?:participants|patients|people)\)",
                      rf"\s*;\s*{re.escape(count)}$"):
             rest, found = re.subn(said, "", note, count=1)
@@ -279,6 +276,18 @@ class PageGraph:
         pairs = [(p, o) for p, o in self.graph.predicate_objects(self.this) if p != RDF.type]
         pairs = self._stated(pairs, lambda p, o: (self.this, p, o))
         return sorted(pairs, key=lambda po: (self.label(po[0]), self.label(po[1])))
+
+
+def _unwrapped(text: str) -> str:
+    """The text without the parentheses around all of it ("(23 per arm)"), if they pair."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and i < len(text) - 1:
+            return text  # "(a) and (b)": the first one closes before the end
+    return text[1:-1].strip()
 
 
 def _is_web_link(iri: URIRef) -> bool:
