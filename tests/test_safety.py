@@ -156,6 +156,27 @@ def test_a_situation_no_rule_matches_says_what_the_graph_does_not_cover(client) 
             assert re.search(r"\bnot\b", sentence), sentence
 
 
+def test_each_remedy_listed_shows_the_adverse_events_of_its_claims(embedded_client) -> None:
+    """Harms anyone can have (rkg:AdverseEvent on the remedy's claims), beside the warnings
+    matched to the answers; a remedy with neither still says it is not shown safe."""
+    page = embedded_client.get("/safety", query_string={"condition": "fibromyalgia"}) \
+        .get_data(as_text=True)
+
+    def card(slug: str) -> str:
+        return page.split(f'id="remedy-{slug}"')[1].split('<li class="safety-remedy"')[0]
+
+    meditation = card("mindfulness-meditation")
+    assert '<a href="/id/adverse-event/meditation-negative-experiences">' in meditation
+    assert ("No warning or interaction in this graph matches your answers for Mindfulness "
+            "meditation. That does not make it safe for you.") in _visible(meditation)
+    assert re.search(r'href="/id/adverse-event/pneumothorax">[^<]+</a>.*?\(serious\)',
+                     card("acupuncture"), re.S)
+    assert "adverse-event" not in card("tai-chi")  # none recorded: no list
+    [url] = re.findall(r'<a href="([^"]+)">The query behind the adverse events</a>', page)
+    text = parse_qs(urlsplit(htmllib.unescape(url)).query)["query"][0]
+    assert "rkg:adverseEvent" in text and "/id/remedy/mindfulness-meditation>" in text
+
+
 # -- ranking, the query, the form
 
 

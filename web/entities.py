@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from functools import partial
 
 from flask import current_app
 from rdflib import Graph, URIRef
@@ -13,6 +15,7 @@ from kg.namespaces import SCHEMA
 from kg.store import Store
 from web.page_queries import bound, page_query
 from web.store import namespaces
+from web.view import PageGraph
 
 
 def exists(store: Store, iri: URIRef) -> bool:
@@ -28,6 +31,20 @@ def description(store: Store, iri: URIRef) -> Graph:
 
 def page_graph(store: Store, iri: URIRef) -> Graph:
     graph = store.query(bound("entity-page", this=iri)).graph
+    assert graph is not None
+    return graph
+
+
+def page_view(store: Store, iri: URIRef) -> PageGraph:
+    """The entity's page graph, wrapped for its template."""
+    return PageGraph(page_graph(store, iri), iri, vocabulary_labels(store),
+                     rkg=store.namespaces.RKG, subproperties=subproperties(store),
+                     namespaces=store.namespaces, labels_of=partial(labels, store))
+
+
+def labels(store: Store, iris: Sequence[URIRef]) -> Graph:
+    """The labels of the entities (those the graph holds), as triples: one indexed lookup."""
+    graph = store.query(bound("entity-labels", entity=list(iris))).graph
     assert graph is not None
     return graph
 
@@ -65,3 +82,14 @@ def vocabulary_labels(store: Store) -> dict[str, tuple[str, str]]:
     return cache
 
 
+def subproperties(store: Store) -> dict[URIRef, frozenset[URIRef]]:
+    """Each ontology property's super-properties, read once per app (the ontology does not
+    change under a running app)."""
+    cache = current_app.extensions.get("kg_subproperties")
+    if cache is None:
+        found: dict[URIRef, set[URIRef]] = {}
+        for row in store.query(page_query("subproperties", store.namespaces)).dicts():
+            found.setdefault(URIRef(row["property"]), set()).add(URIRef(row["super"]))
+        cache = current_app.extensions["kg_subproperties"] = {
+            p: frozenset(s) for p, s in found.items()}
+    return cache

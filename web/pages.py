@@ -44,6 +44,7 @@ TEMPLATES = {
 EXTRA_QUERIES = {
     "Mechanism": "mechanism-remedies",
     "Population": "population-warnings",
+    "Remedy": "remedy-adverse-events",
 }
 # ... and more triples, added to the page graph (CONSTRUCT queries).
 PAGE_PARTS = {
@@ -107,8 +108,7 @@ def entity(family: str, slug: str) -> Response | str:
 
 
 def _entity_page(iri: URIRef) -> Response:
-    vocabulary = entities.vocabulary_labels(store)
-    page = PageGraph(entities.page_graph(store, iri), iri, vocabulary, rkg=namespaces.RKG)
+    page = entities.page_view(store, iri)
     template, extra_name, part_name = "entity/generic.html", None, None
     for cls, name in TEMPLATES.items():
         if page.has_type(iri, namespaces.RKG[cls]):

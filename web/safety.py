@@ -17,6 +17,7 @@ from rdflib import URIRef
 from werkzeug.datastructures import MultiDict
 
 from kg import safety
+from web.page_queries import bound
 from web.store import store
 from web.urls import local_path, sparql_ui_url
 
@@ -51,6 +52,18 @@ def href(iri: str) -> str | None:
     return local_path(URIRef(iri))
 
 
+def adverse_events(remedies: list[safety.RemedyAnswer]) -> tuple[dict[str, list[dict]], str]:
+    """The adverse events recorded on each remedy's claims, and the query that found them (one
+    lookup for all; the remedy page shows the same rows): harms anyone can have, not matched
+    to the answers."""
+    text = bound("remedy-adverse-events", this=[URIRef(r.iri) for r in remedies])
+    found: dict[str, list[dict]] = {}
+    if remedies:
+        for row in store.query(text).dicts():
+            found.setdefault(str(row["this"]), []).append(row)
+    return found, text
+
+
 @bp.get("/safety")
 def page() -> tuple[str, int] | str:
     found = safety.options(store)
@@ -59,7 +72,7 @@ def page() -> tuple[str, int] | str:
               "situations": set(request.args.getlist("situation")),
               "medicines": set(request.args.getlist("taking"))}
     context = {"options": found, "chosen": chosen, "answer": None, "error": None,
-               "sparql_url": None, "slug": slug, "href": href}
+               "sparql_url": None, "slug": slug, "href": href, "adverse_events": {}}
     if not request.args:
         return render_template("pages/safety.html", **context)
     try:
@@ -68,6 +81,8 @@ def page() -> tuple[str, int] | str:
         context["error"] = str(exc)
         return render_template("pages/safety.html", **context), 400
     answer = safety.answer(store, q)
+    events, events_query = adverse_events(answer.remedies + answer.avoid)
+    context.update(adverse_events=events, adverse_events_url=_query_link(events_query))
     chosen.update(condition=slug(q.condition.iri),
                   outcome=slug(q.outcome.iri) if q.outcome else "",
                   situations={slug(t.iri) for t in q.situations},

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.namespaces import SCHEMA
+from kg.namespaces import SCHEMA, Namespaces
+from web import mentions
 from web.columns import words
 from web.urls import local_path
 
@@ -26,15 +30,42 @@ class Link:
         return self.label
 
 
+class Segment(NamedTuple):
+    """A piece of free text: plain, or a short name shown as a link to what it names."""
+
+    text: str
+    link: Link | None
+
+
+class Participants(NamedTuple):
+    """A study's size: the count, and what the record adds to it in words."""
+
+    count: str | None
+    qualifier: str
+
+
 class PageGraph:
     """Read access to the triples behind one page."""
 
     def __init__(self, graph: Graph, this: URIRef,
-                 vocabulary: dict[str, tuple[str, str]] | None = None, *, rkg: Namespace):
+                 vocabulary: dict[str, tuple[str, str]] | None = None, *, rkg: Namespace,
+                 subproperties: Mapping[URIRef, frozenset[URIRef]] | None = None,
+                 namespaces: Namespaces | None = None,
+                 labels_of: Callable[[Sequence[URIRef]], Graph] | None = None):
         self.graph = graph
         self.this = this
         self.vocabulary = vocabulary or {}
         self.rkg = rkg  # the ontology under the base of the store the graph came from
+        # Each property's super-properties (the ontology's rdfs:subPropertyOf+): the build
+        # states every statement again with them, which listings of every property show once.
+        self.narrower: dict[URIRef, list[URIRef]] = {}  # super-property -> its sub-properties
+        for sub, supers in (subproperties or {}).items():
+            for sup in supers:
+                self.narrower.setdefault(sup, []).append(sub)
+        # Where short names in free text are read (their prefixes) and looked up (labels).
+        self.namespaces = namespaces
+        self.labels_of = labels_of
+        self._looked_up: set[URIRef] = set()
 
     # -- labels and links
 
@@ -72,6 +103,13 @@ class PageGraph:
     def texts(self, subject: Node, prop: URIRef) -> list[str]:
         return sorted(str(o) for o in self.graph.objects(subject, prop) if isinstance(o, Literal))
 
+    def stated_texts(self, subject: Node, prop: URIRef) -> list[str]:
+        """The texts of `prop` less those the build inferred from a sub-property's statement,
+        which the page shows under that property (an acupoint's pinyin is also an altLabel)."""
+        return sorted(str(o) for p, o in self._stated(
+            [(prop, o) for o in self.graph.objects(subject, prop) if isinstance(o, Literal)],
+            lambda p, o: (subject, p, o)))
+
     def text(self, subject: Node, prop: URIRef) -> str:
         values = self.texts(subject, prop)
         return values[0] if values else ""
@@ -79,6 +117,46 @@ class PageGraph:
     def one(self, subject: Node, prop: URIRef) -> Node | None:
         values = self.objects(subject, prop)
         return values[0] if values else None
+
+    def segments(self, text: str) -> list[Segment]:
+        """Free text with each short name that names an entity (`source:nccih-massage`) as a
+        link with its label; short names of nothing in the graph stay text."""
+        if self.namespaces is None:
+            return [Segment(text, None)]
+        pieces = mentions.split(text, self.namespaces)
+        self._look_up({p.iri for p in pieces if p.iri is not None})
+        return [Segment(p.text, self.link(p.iri) if p.iri is not None and self._known(p.iri)
+                        else None) for p in pieces]
+
+    def _known(self, iri: URIRef) -> bool:
+        return (iri, RDFS.label, None) in self.graph or str(iri) in self.vocabulary
+
+    def _look_up(self, iris: set[URIRef]) -> None:
+        """Add the labels of the named entities the page graph lacks: one lookup per text
+        that names any, each name asked once (most texts name none, and cost no query)."""
+        missing = sorted(i for i in iris - self._looked_up if not self._known(i))
+        if missing and self.labels_of is not None:
+            self._looked_up.update(missing)
+            self.graph += self.labels_of(missing)
+
+    def participants(self, study: Node) -> Participants:
+        """The study's size: a count and the record's words beside it, the count said once.
+        The words often repeat it ("242 (analysed: ...)", "13 studies (839 participants)",
+        "18 RCTs; 1985"): then only what they add is kept ("analysed: ...", "13 studies",
+        "18 RCTs"); words that do not give the count in one of these ways are kept whole."""
+        n = self.one(study, self.rkg.participants)
+        note = self.text(study, self.rkg.participantsNote).strip()
+        if n is None:
+            return Participants(None, note)
+        count = str(n)
+        if note.startswith(count) and not note[len(count):][:1].isdigit():
+            return Participants(count, _unwrapped(note[len(count):].strip()))
+        for said in (rf"\s*\({re.escape(count)}\s+(?:participants|patients|people)\)",
+                     rf"\s*;\s*{re.escape(count)}$"):
+            rest, found = re.subn(said, "", note, count=1)
+            if found:
+                return Participants(count, rest.strip())
+        return Participants(count, note)
 
     def blanks(self, subject: Node, prop: URIRef) -> list[BNode]:
         return [o for o in self.objects(subject, prop) if isinstance(o, BNode)]
@@ -167,10 +245,23 @@ class PageGraph:
         return [(self.link(k) if k is not None else None, self.ranked(groups[k])) for k in keys]
 
     def incoming(self, prop: URIRef | None = None) -> list[tuple[URIRef, Node]]:
-        """(property, subject) pairs of IRIs that link to the page's entity."""
+        """(property, subject) pairs of IRIs that link to the page's entity; all of them
+        (prop None) lists each link once, by the property it was stated with."""
         pairs = [(p, s) for s, p in self.graph.subject_predicates(self.this)
                  if (prop is None or p == prop) and not isinstance(s, BNode)]
+        if prop is None:
+            pairs = self._stated(pairs, lambda p, s: (s, p, self.this))
         return sorted(pairs, key=lambda ps: (self.label(ps[0]), self.label(ps[1])))
+
+    def _stated(self, pairs: list[tuple[URIRef, Node]],
+                triple: Callable[[URIRef, Node], tuple[Node, Node, Node]]
+                ) -> list[tuple[URIRef, Node]]:
+        """The pairs less those the build inferred from a sub-property's: (rkg:curationNote,
+        x) is kept, (skos:editorialNote, x) beside it dropped."""
+        def inferred(p: URIRef, other: Node) -> bool:
+            return any(triple(sub, other) in self.graph for sub in self.narrower.get(p, ())
+                       if sub != p)
+        return [(p, other) for p, other in pairs if not inferred(p, other)]
 
     def holders(self) -> list[tuple[Node, BNode]]:
         """Entities that reach this one through a blank node (a claim's mechanism statement)."""
@@ -183,7 +274,20 @@ class PageGraph:
     def outgoing(self) -> list[tuple[URIRef, Node]]:
         """Every (property, value) of the entity, for the generic facts table."""
         pairs = [(p, o) for p, o in self.graph.predicate_objects(self.this) if p != RDF.type]
+        pairs = self._stated(pairs, lambda p, o: (self.this, p, o))
         return sorted(pairs, key=lambda po: (self.label(po[0]), self.label(po[1])))
+
+
+def _unwrapped(text: str) -> str:
+    """The text without the parentheses around all of it ("(23 per arm)"), if they pair."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and i < len(text) - 1:
+            return text  # "(a) and (b)": the first one closes before the end
+    return text[1:-1].strip()
 
 
 def _is_web_link(iri: URIRef) -> bool:
