@@ -79,9 +79,8 @@ def browse(name: str) -> str:
     query = bound("browse", **{"class": cls})
     answer = whole_answer(query)
     pager = paging.pager(number, answer.total)
-    page = PageGraph(entities.page_graph(store, cls), cls, vocabulary, rkg=namespaces.RKG)
     return render_template("pages/browse.html", name=name, label=vocabulary[str(cls)][0],
-                           comment=vocabulary[str(cls)][1], page=page, pager=pager,
+                           comment=vocabulary[str(cls)][1], pager=pager,
                            rows=list(answer.page(pager.offset, pager.size).dicts()),
                            sparql_url=sparql_ui_url(query))
 
