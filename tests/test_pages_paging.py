@@ -179,3 +179,11 @@ def test_a_whole_answer_cuts_tsv_into_rows() -> None:
     assert int(second.rows[0][1]) == 3
     empty = WholeAnswer.of_tsv(b"?a\n")
     assert empty.total == 0 and empty.page(0, 10).rows == []
+
+
+@pytest.mark.parametrize("size", [0, "100", 2.5])
+def test_a_bad_page_size_stops_the_app_at_startup(size: object) -> None:
+    from kg.store import OxigraphStore
+
+    with pytest.raises(ValueError, match="PAGE_SIZE must be a whole number"):
+        make_app(OxigraphStore(None), PAGE_SIZE=size)

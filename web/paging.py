@@ -14,9 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, request
+from flask import Flask, abort, current_app, request
 
 from web.urls import page_url
+
+
+def init_app(app: Flask) -> None:
+    """Refuse a page size that is not a whole number from 1 at startup, not on a page."""
+    size = app.config["PAGE_SIZE"]
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise ValueError(f"PAGE_SIZE must be a whole number of rows from 1, not {size!r}")
 
 
 @dataclass(frozen=True)
