@@ -18,6 +18,7 @@ Not part of the tests.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import re
 import statistics
@@ -62,10 +63,20 @@ def measure(client: Client, path: str, rounds: int) -> dict[str, object]:
 
     def get(url: str) -> tuple[int, float, int]:
         nonlocal body
-        start = time.perf_counter()
-        client.conn.request("GET", url)
-        response = client.conn.getresponse()
-        body = response.read()
+        for attempt in (1, 2):
+            start = time.perf_counter()
+            try:
+                client.conn.request("GET", url)
+                response = client.conn.getresponse()
+                body = response.read()
+                break
+            except (ConnectionError, http.client.HTTPException):
+                # waitress closes a connection left idle for 2 minutes (while the other
+                # server answered minutes-long pages): connect again, once.
+                client.conn.close()
+                client.conn = http.client.HTTPConnection(client.netloc, timeout=600)
+                if attempt == 2:
+                    raise
         return response.status, (time.perf_counter() - start) * 1000, len(body)
 
     status, cold, size = get(path)
@@ -113,6 +124,8 @@ def main() -> None:
 
 
 def client_body(client: Client, path: str) -> str:
+    client.conn.close()
+    client.conn = http.client.HTTPConnection(client.netloc, timeout=600)
     client.conn.request("GET", path)
     return client.conn.getresponse().read().decode("utf-8")
 
