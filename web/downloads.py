@@ -33,7 +33,7 @@ from web.negotiation import choose, content_type, rdf_offers, respond
 from web.page_queries import page_query
 from web.store import namespaces, store
 from web.urls import local_path
-from web.whole_answers import whole_answer
+from web.whole_answers import WholeAnswer, whole_answer
 
 bp = Blueprint("downloads", __name__)
 
@@ -208,23 +208,25 @@ SITEMAP_URLS = 50_000
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    paths = _entity_paths()
-    if len(paths) <= SITEMAP_URLS:
-        return _xml("downloads/sitemap.xml", urls=_absolute(paths))
-    return _xml("downloads/sitemap-index.xml", urls=_absolute(sitemap_parts(len(paths))))
+    entities = whole_answer(page_query("entities"))
+    if entities.total <= SITEMAP_URLS:
+        return _xml("downloads/sitemap.xml", urls=_absolute(_entity_paths(entities)))
+    # The index needs only how many entities there are, not their pages.
+    return _xml("downloads/sitemap-index.xml", urls=_absolute(sitemap_parts(entities.total)))
 
 
 @bp.get("/sitemap-<part>.xml")
 def sitemap_part(part: str) -> Response:
-    paths = _entity_paths()
-    parts = sitemap_parts(len(paths))
+    entities = whole_answer(page_query("entities"))
+    parts = sitemap_parts(entities.total)
     number = int(part) if part.isascii() and part.isdigit() and part[0] != "0" else 0
     if not 1 <= number <= len(parts):
         abort(404, description=f"There is no sitemap part {part!r}: /sitemap.xml "
                                + (f"lists the {len(parts)} parts there are." if len(parts) > 1
                                   else "holds every URL in one file."))
     start = (number - 1) * SITEMAP_URLS
-    return _xml("downloads/sitemap.xml", urls=_absolute(paths[start:start + SITEMAP_URLS]))
+    paths = _entity_paths(entities)[start:start + SITEMAP_URLS]
+    return _xml("downloads/sitemap.xml", urls=_absolute(paths))
 
 
 def sitemap_parts(urls: int) -> list[str]:
@@ -234,12 +236,11 @@ def sitemap_parts(urls: int) -> list[str]:
         if count > 1 else []
 
 
-def _entity_paths() -> list[str]:
+def _entity_paths(entities: WholeAnswer) -> list[str]:
     """The page of every entity, in IRI order (so each part holds the same URLs every time).
-    The whole list is computed once and kept (web.whole_answers): the query scans every
-    triple of the data graph (11 s at a million triples on a busy machine)."""
-    answer = whole_answer(page_query("entities"))
-    iris = sorted(answer.page(0, answer.total).column("entity"), key=str)
+    The entity list is computed once and kept (web.whole_answers): the query scans every
+    triple of the data graph (4.7 s at a million triples, load average 2-4)."""
+    iris = sorted(entities.page(0, entities.total).column("entity"), key=str)
     return [path for path in map(local_path, iris) if path]
 
 
