@@ -3,10 +3,13 @@ computed once, kept compactly, and cut into pages (web.paging) without running t
 
 Why keep it: the list's order needs every row (a question's own ORDER BY, the labels of every
 entity of a type), so a page's query costs the whole answer whatever its LIMIT. At a million
-triples the label-sorted list of studies took 1.2 s and its 100-row page with LIMIT/OFFSET
-1.1 s, plus 1.1 s more to count the rows; `studies-with-null-or-negative-results` takes 2.5 s.
-Kept, every other page of the list is a slice. The /sparql answer cache cannot hold these: it
-keeps no answer over 2 MB, and the studies answer is about 4 MB.
+triples, on a busy machine, the label-sorted list of studies took 1.2-3.4 s and its 100-row page
+with LIMIT/OFFSET 1.1-3.1 s (the engine sorts every row either way), plus 1.1-2.1 s to count;
+`studies-with-null-or-negative-results` takes 2.5 s. Kept, every other page of the list is a
+slice. The /sparql answer cache cannot hold these: it keeps no answer over 2 MB, and the
+studies answer is 3.4 MB even as TSV. At a million triples the five longest lists (two
+questions, studies, claims, the sitemap's entities) keep 12.6 MB; an answer over
+MAX_ENTRY_BYTES (about 65,000 studies) is not kept, and each of its pages runs the query again.
 
 How: the answer is kept as SPARQL TSV, the most compact form the engine writes (one line per
 row, every term in its N-Triples form, a newline inside a literal escaped), with the offset of
