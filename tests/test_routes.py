@@ -43,6 +43,7 @@ ROUTES = [
     ("/safety", "GET", "safety.page"),
     ("/search", "GET", "search.results"),
     ("/shapes", "GET", "pages.shapes"),
+    ("/sitemap-<part>.xml", "GET", "downloads.sitemap_part"),
     ("/sitemap.xml", "GET", "downloads.sitemap"),
     ("/sparql", "GET POST", "sparql.endpoint"),
     ("/static/<path:filename>", "GET", "static"),

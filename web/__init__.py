@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
         evidence_map,
         openapi,
         pages,
+        paging,
         safety,
         search,
         sparql,
@@ -46,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
 
     for module in (pages, search, sparql, downloads, api, openapi, safety, evidence_map, ask):
         app.register_blueprint(module.bp)
+    paging.init_app(app)
     validate.init_app(app)
     if app.config["STATIC_COPY"]:
         from web import site as static_site

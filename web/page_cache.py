@@ -58,8 +58,9 @@ Value = TypeVar("Value")
 class BoundedLRU(Generic[Value]):
     """An LRU bounded in bytes (each value's size given when it is put); thread-safe."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, max_entry_bytes: int = MAX_ENTRY_BYTES):
         self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes
         self.size = 0
         self.entries: OrderedDict[object, tuple[Value, int]] = OrderedDict()
         self.lock = threading.Lock()
@@ -73,7 +74,7 @@ class BoundedLRU(Generic[Value]):
             return entry[0]
 
     def put(self, key: object, value: Value, size: int) -> None:
-        if size > MAX_ENTRY_BYTES:
+        if size > self.max_entry_bytes:
             return
         with self.lock:
             old = self.entries.pop(key, None)

@@ -8,17 +8,18 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from rdflib import URIRef
 
 from kg import vocabulary_docs
-from kg.formats import RdfSyntax
+from kg.formats import RESULTS_FORMATS, RdfSyntax
 from kg.project import SOURCE_ROOT
 from kg.queries import canned_queries
 from kg.results import short_form
 from kg.stats import data_report, graph_sizes
-from web import entities, page_cache
+from web import entities, page_cache, paging
 from web.negotiation import ENTITY_SYNTAXES, HTML_OFFER, choose, entity_offers, respond
 from web.page_queries import bound, page_query
 from web.store import namespaces, store
-from web.urls import entity_format_url, entity_iri, sparql_ui_url
+from web.urls import entity_format_url, entity_iri, sparql_answer_url, sparql_ui_url
 from web.view import PageGraph
+from web.whole_answers import whole_answer
 
 bp = Blueprint("pages", __name__)
 
@@ -39,6 +40,9 @@ TEMPLATES = {
     "Population": "entity/population.html",
     "Warning": "entity/warning.html",
 }
+
+# A question's whole answer, linked from its page (from the SPARQL endpoint).
+WHOLE_ANSWER_FORMATS = [RESULTS_FORMATS["json"], RESULTS_FORMATS["csv"]]
 
 # Extra queries some pages need beyond the page graph: tables of rows...
 EXTRA_QUERIES = {
@@ -72,11 +76,13 @@ def browse(name: str) -> str:
     vocabulary = entities.vocabulary_labels(store)
     if cls is None or str(cls) not in vocabulary:
         abort(404, description=f"There is no type called {name!r}.")
+    number = paging.requested_page()
     query = bound("browse", **{"class": cls})
-    rows = list(store.query(query).dicts())
-    page = PageGraph(entities.page_graph(store, cls), cls, vocabulary, rkg=namespaces.RKG)
+    answer = whole_answer(query)
+    pager = paging.pager(number, answer.total)
     return render_template("pages/browse.html", name=name, label=vocabulary[str(cls)][0],
-                           comment=vocabulary[str(cls)][1], rows=rows, page=page,
+                           comment=vocabulary[str(cls)][1], pager=pager,
+                           rows=list(answer.page(pager.offset, pager.size).dicts()),
                            sparql_url=sparql_ui_url(query))
 
 
@@ -85,9 +91,14 @@ def question(name: str) -> str:
     canned = canned_queries(namespaces).get(name)
     if canned is None:
         abort(404, description=f"There is no question called {name!r}.")
-    result = store.query(canned.text)
-    return render_template("pages/question.html", question=canned, result=result,
-                           sparql_url=sparql_ui_url(canned.text))
+    number = paging.requested_page()
+    answer = whole_answer(canned.text)
+    pager = paging.pager(number, answer.total)
+    return render_template("pages/question.html", question=canned, pager=pager,
+                           result=answer.page(pager.offset, pager.size),
+                           sparql_url=sparql_ui_url(canned.text),
+                           whole_urls=[(f.label, sparql_answer_url(canned.text, f.name))
+                                       for f in WHOLE_ANSWER_FORMATS])
 
 
 @bp.get("/id/<family>/<slug>")

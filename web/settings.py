@@ -29,6 +29,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/",
             "The licence of the data, shown in the footer and the dataset description."),
     Setting("SEARCH_LIMIT", 20, "Most matches the label search returns."),
+    Setting("PAGE_SIZE", 100,
+            "Rows per page of a canned question's answer and of a type's list (/browse); the "
+            "other rows are at ?page=2, 3... (a static copy keeps each list on one page)."),
     Setting("QUERY_TIMEOUT", 10,
             "Seconds a SPARQL query may run; then it is stopped and the client gets a 503."),
     Setting("MAX_RESULT_ROWS", 10_000,

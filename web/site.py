@@ -45,6 +45,7 @@ from kg.formats import RDF_FORMATS
 from kg.store import Store, StoreError, open_store
 from kg.store.oxigraph import exchange_folders
 from web import settings
+from web.downloads import sitemap_parts
 from web.negotiation import ENTITY_SYNTAXES
 from web.page_queries import page_query
 from web.store import get_store_of
@@ -157,11 +158,12 @@ def seeds(app: Flask, site_url: str) -> list[str]:
                  url_for("downloads.index"), url_for("downloads.sitemap"),
                  url_for("downloads.context"), url_for("downloads.void"),
                  url_for("downloads.favicon"), url_for("evidence_map.site")]
-        for iri in store.query(page_query("entities")).column("entity"):
-            path = local_path(iri)
-            if path:
-                paths.append(path)
-                paths.extend(f"{path}.{f.extension}" for f in ENTITY_SYNTAXES.values())
+        pages = [path for iri in sorted(store.query(page_query("entities")).column("entity"),
+                                        key=str) if (path := local_path(iri))]
+        for path in pages:
+            paths.append(path)
+            paths.extend(f"{path}.{f.extension}" for f in ENTITY_SYNTAXES.values())
+        paths.extend(sitemap_parts(len(pages)))  # the sitemap's parts, when it is an index
         paths.extend(url_for("community.download", extension=f.extension)
                      for f in RDF_FORMATS.values())
         static = Path(app.static_folder or "")
