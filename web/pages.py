@@ -18,7 +18,6 @@ from web.negotiation import ENTITY_SYNTAXES, HTML_OFFER, choose, entity_offers, 
 from web.page_queries import bound, page_query
 from web.store import namespaces, store
 from web.urls import entity_format_url, entity_iri, sparql_answer_url, sparql_ui_url
-from web.view import PageGraph
 from web.whole_answers import whole_answer
 
 bp = Blueprint("pages", __name__)
