@@ -1,0 +1,30 @@
+"""How `kg serve` serves the app: the WSGI server and its settings, in one place (the
+benchmarks serve their bare baselines through it too, so both are served alike)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+WSGIApp = Callable[..., Any]
+SERVERS = ("waitress", "granian")
+
+
+def serve(make_app: Callable[[], WSGIApp], host: str, port: int, threads: int,
+          server: str = "waitress") -> None:
+    """Serve until interrupted. `make_app` is called where the app will run: in this process
+    for waitress; in granian's worker process for granian (which must open the store itself,
+    not inherit the parent's open files)."""
+    if server == "waitress":
+        from waitress import serve as waitress_serve
+
+        waitress_serve(make_app(), host=host, port=port, threads=threads, ident="remedy-kg")
+    elif server == "granian":
+        from granian import Granian
+        from granian.constants import Interfaces
+
+        Granian("unused", address=host, port=port, interface=Interfaces.WSGI, workers=1,
+                blocking_threads=threads, log_access=False).serve(
+            target_loader=lambda *args: make_app(), wrap_loader=False)
+    else:
+        raise ValueError(f"unknown server {server!r}; choose one of: {', '.join(SERVERS)}")
