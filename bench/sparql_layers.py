@@ -287,6 +287,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path,
                         help="bin folder of another checkout's venv: its kg serve too")
     parser.add_argument("--no-in-process", action="store_true")
+    parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--servers", help="comma-separated WSGI servers (web.serving.SERVERS) "
                                           "to compare kg serve under, instead of the layers")
     parser.add_argument("--seconds", type=float, default=3.0, help="per requests/s figure")
@@ -308,6 +309,8 @@ def main() -> None:
         print("\n| in this process, no HTTP | CPU ms per request |\n|---|---|")
         for label, ms in in_process(args.store, args.requests, args.rounds):
             print(f"| {label} | {ms:.3f} |", flush=True)
+    if args.no_http:
+        return
     bins = {"kg serve": BIN}
     if args.before:
         bins = {"kg serve, before": args.before, "kg serve": BIN}
