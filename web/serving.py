@@ -1,5 +1,12 @@
 """How `kg serve` serves the app: the WSGI server and its settings, in one place (the
-benchmarks serve their bare baselines through it too, so both are served alike)."""
+benchmarks serve their bare baselines through it too, so both are served alike).
+
+waitress is the default. granian (a Rust HTTP server) answers `ASK {}` at /sparql 0.13-0.3 ms
+sooner and serves more requests per second, but runs the app in a worker process beside its
+own, which costs about 70 MB more serving memory at 1M, and a SIGKILL of `kg serve` leaves that
+worker running (bench/results/2026-11-30-vm-1m-s20-ask.md). waitress's settings were measured
+too: only the deprecated `send_bytes` moved its latency (by 0.04 ms), so none is set.
+"""
 
 from __future__ import annotations
 
