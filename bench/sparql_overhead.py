@@ -107,7 +107,8 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="bin folder of another checkout's venv")
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=3.0, help="per throughput figure")
-    parser.add_argument("--queries", help="comma-separated canned question names (default: all)")
+    parser.add_argument("--queries", help="comma-separated canned question names (default: "
+                                          "all; '' for ASK {} alone)")
     parser.add_argument("--rate-limits", action="store_true",
                         help="count requests as a default server does (limits too high to "
                              "refuse any), instead of turning the rate limits off")
@@ -115,7 +116,9 @@ def main() -> None:
     counted = {"KG_RATE_LIMIT": "1000000 per minute", "KG_SPARQL_RATE_LIMIT": "1000000 per minute"}
     limits = counted if args.rate_limits else {}
     canned = canned_queries()
-    names = args.queries.split(",") if args.queries else list(canned)
+    # `--queries ''`: `ASK {}` alone.
+    names = [n for n in args.queries.split(",") if n] if args.queries is not None \
+        else list(canned)
     unknown = [name for name in names if name not in canned]
     if unknown:
         parser.error(f"no canned question named {', '.join(unknown)}")

@@ -162,6 +162,36 @@ def test_api_ask(ask_client) -> None:
         assert response.status_code == 400 and response.get_json()["message"]
 
 
+def test_api_ask_runs_on_the_served_graphs_as_sparql_does(ask_client, monkeypatch) -> None:
+    from web.query_runner import QueryRunner
+
+    asked = []
+    original = QueryRunner.run
+
+    def run(self, sparql, *args, **kwargs):
+        asked.append(kwargs.get("default_graph_only"))
+        return original(self, sparql, *args, **kwargs)
+
+    monkeypatch.setattr(QueryRunner, "run", run)
+    body = ask_client.get("/api/ask", query_string={"q": "which herbs interact with warfarin"}
+                          ).get_json()
+    assert asked == [True]
+    assert {r["other"].rsplit("/", 1)[-1] for r in body["rows"]} == {
+        "ginkgo", "horse-chestnut-seed-extract", "st-johns-wort", "turmeric"}
+
+
+def test_an_example_naming_a_graph_keeps_every_question_on_the_full_store(asker) -> None:
+    from types import SimpleNamespace
+
+    from web.ask import reads_default_graph_only
+
+    assert reads_default_graph_only(asker)
+    for text in ("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }",
+                 "SELECT ?s FROM <https://example.org/g> WHERE { ?s ?p ?o }"):
+        example = SimpleNamespace(text=text)
+        assert not reads_default_graph_only(SimpleNamespace(examples=[*asker.examples, example]))
+
+
 def test_ask_page(ask_client) -> None:
     html = ask_client.get("/ask", query_string={"q": "side effects of acupuncture"}).get_data(
         as_text=True)

@@ -254,6 +254,21 @@ def test_rate_limits_answer_429_with_retry_after(store) -> None:
         app.extensions["kg_query_runner"].close()
 
 
+@pytest.mark.parametrize("setting", ["RATE_LIMIT", "SPARQL_RATE_LIMIT"])
+def test_either_rate_limit_alone_still_counts_queries(store, setting: str) -> None:
+    """Flask-Limiter is told to skip endpoints no limit can apply to (web.limits): a limit set
+    on its own must still be counted, and an endpoint with none skipped only while none is."""
+    app = create_app({"TESTING": True, **NO_RATE_LIMITS, setting: "2 per minute"},
+                     store=store)
+    try:
+        client = app.test_client()
+        for _ in range(2):
+            assert client.get("/sparql", query_string={"query": QUICK}).status_code == 200
+        assert client.get("/sparql", query_string={"query": QUICK}).status_code == 429
+    finally:
+        app.extensions["kg_query_runner"].close()
+
+
 @pytest.mark.parametrize("setting, value", [
     ("QUERY_TIMEOUT", 0), ("QUERY_TIMEOUT", "ten"), ("MAX_RESULT_ROWS", -1),
     ("MAX_CONCURRENT_QUERIES", 0), ("MAX_URL_LENGTH", "8k"), ("ANSWER_CACHE_BYTES", -1),

@@ -9,7 +9,17 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from kg.namespaces import SCHEMA, checked_base
 from kg.store import Store
-from web import community, errors, limits, memory, page_cache, query_runner, security, settings
+from web import (
+    community,
+    errors,
+    limits,
+    memory,
+    page_cache,
+    query_runner,
+    security,
+    sessions,
+    settings,
+)
 from web import store as store_resource
 from web.store import namespaces
 
@@ -30,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
     query_runner.init_app(app, store_resource.get_store_of(app), journal)
     errors.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
 
     from web import (
         api,

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from kg.cli import Context, engine_options, pass_context
+from web.serving import SERVERS, WSGIApp
 
 
 @click.command()
@@ -17,20 +18,26 @@ from kg.cli import Context, engine_options, pass_context
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--server", type=click.Choice(SERVERS), default=SERVERS[0], show_default=True,
+              envvar="KG_SERVER",
+              help="The WSGI server (or KG_SERVER). granian is an optional extra "
+                   "(pip install 'remedy-kg[granian]'); it serves from a worker process of "
+                   "its own.")
 @pass_context
-def serve(ctx: Context, host: str, port: int, threads: int) -> None:
-    """Serve the web pages, the SPARQL endpoint and the downloads with waitress."""
-    from waitress import serve as waitress_serve
+def serve(ctx: Context, host: str, port: int, threads: int, server: str) -> None:
+    """Serve the web pages, the SPARQL endpoint and the downloads."""
+    from web.serving import serve as serve_app
 
-    from web import create_app
+    def make_app() -> WSGIApp:
+        from web import create_app
 
-    store = ctx.open(read_only=True)
-    app = create_app(store=store)
+        return create_app(store=ctx.open(read_only=True))
+
     # A service manager stops the server with SIGTERM, which by default ends Python without
     # its exit handlers: the dump folder (web.downloads, 150 MB at 1M) stayed in /tmp.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    click.echo(f"serving {ctx.location} on http://{host}:{port}/", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="remedy-kg")
+    click.echo(f"serving {ctx.location} on http://{host}:{port}/ with {server}", err=True)
+    serve_app(make_app, host, port, threads, server)
 
 
 @click.command()

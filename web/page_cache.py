@@ -236,14 +236,17 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def keep(response: Response) -> Response:
-        slots = tuple(g.pop(_SLOTS, None) or ())
+        marked = g.pop(_SLOTS, None)
+        if not marked and request.endpoint not in CACHED_VIEWS:
+            return response  # nothing to keep or splice (e.g. /sparql): no header read either
+        slots = tuple(marked or ())
         if "X-Page-Cache" in response.headers:
             return response
         keeps = (cache is not None and request.method == "GET"
                  and request.endpoint in CACHED_VIEWS and response.status_code == 200
                  and not response.is_streamed and not _read_session())
         if not slots and not keeps:
-            return response  # nothing to keep or splice (e.g. /sparql): no key to compute
+            return response  # nothing to keep or splice: no key to compute
         key = _key()
         if slots and response.status_code == 200 and not response.is_streamed:
             pieces = _cut(response.get_data())
