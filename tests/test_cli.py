@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from rdflib import Graph
 
 from kg.cli import main
@@ -113,3 +114,17 @@ def test_store_is_accepted_after_the_sub_command(runner, monkeypatch, tmp_path: 
     result = _run(runner, "--store", str(missing), "query", "--store", ":memory:",
                   "ASK { ?s ?p ?o }")
     assert result.exit_code == 0 and result.output.strip() == "false", result.output
+
+
+@pytest.mark.parametrize(("server", "started"), [("waitress", True), ("granian", False)])
+def test_serve_starts_the_fork_server_beside_waitress_only(
+        runner, monkeypatch, server: str, started: bool) -> None:
+    """So that the first dump, search or query does not wait for it (0.35-1.2 s at 1M)."""
+    import threading
+
+    ran = threading.Event()
+    monkeypatch.setattr("kg.query_workers.start_fork_server", ran.set)
+    monkeypatch.setattr("web.serving.serve", lambda *args, **kwargs: None)
+    result = _run(runner, "serve", "--store", ":memory:", "--server", server)
+    assert result.exit_code == 0, result.output
+    assert ran.wait(5 if started else 0.2) is started

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -36,6 +37,10 @@ def serve(ctx: Context, host: str, port: int, threads: int, server: str) -> None
     # A service manager stops the server with SIGTERM, which by default ends Python without
     # its exit handlers: the dump folder (web.downloads, 150 MB at 1M) stayed in /tmp.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    if server == "waitress":  # granian runs the app, and so its workers, in another process
+        from kg.query_workers import start_fork_server
+
+        threading.Thread(target=start_fork_server, name="fork server", daemon=True).start()
     click.echo(f"serving {ctx.location} on http://{host}:{port}/ with {server}", err=True)
     serve_app(make_app, host, port, threads, server)
 
