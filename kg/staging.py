@@ -58,6 +58,9 @@ class Staging:
     def __init__(self) -> None:
         self.store = ox.Store()
         self.validated = False
+        # Whether a literal was loaded under a datatype alias (keep_datatype): if none was,
+        # there is nothing to restore, and the files for the bulk loader are written as is.
+        self.aliased = False
 
     @classmethod
     def load(cls, project: Project) -> Self:
@@ -65,10 +68,16 @@ class Staging:
         file that does not parse (with its line), as kg.load.load_files does."""
         staging = cls()
 
+        def alias(quad: ox.Quad) -> ox.Quad:
+            kept = keep_datatype(quad)
+            if kept is not quad:
+                staging.aliased = True
+            return kept
+
         def load(job: tuple[Path, ox.NamedNode]) -> list[SyntaxProblem]:
             try:
                 # Integer-derived datatypes under validation's alias until validated.
-                load_into(staging.store, *job, keep_datatype, _may_name_narrowed)
+                load_into(staging.store, *job, alias, _may_name_narrowed)
             except LoadError as exc:
                 return exc.problems
             return []
@@ -89,7 +98,8 @@ class Staging:
         reaches the checks, the rules or the stored data."""
         report = validate_in_store(self.store, shapes)  # derives into the default graph
         self.store.clear_graph(ox.DefaultGraph())
-        restore_datatypes(self.store)
+        if self.aliased:
+            restore_datatypes(self.store)
         self.validated = True
         return report
 
@@ -139,6 +149,12 @@ class Staging:
         snapshot of the store), and the folder loaded is used only once every report passed.
         The triples with blank nodes are left to `write_shared`: a loader names blank nodes
         afresh per file, and the inferred graph shares them with the data graph."""
+        if not self.aliased:
+            self.store.query(f"""
+                CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+                  GRAPH <{graph.value}> {{ ?s ?p ?o }} FILTER(!isBlank(?s) && !isBlank(?o))
+                }}""").serialize(str(out), ox.RdfFormat.N_TRIPLES)
+            return
         self.store.query(f"""
             CONSTRUCT {{ ?s ?p ?written }} WHERE {{
               GRAPH <{graph.value}> {{ ?s ?p ?o }} FILTER(!isBlank(?s) && !isBlank(?o))

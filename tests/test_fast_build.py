@@ -148,3 +148,26 @@ def test_other_graphs_survive_the_swap(tmp_path: Path) -> None:
         store.replace_graphs({Graphs.DATA: graph})
         assert store.count(other) == 1 and store.count(Graphs.DATA) == 1
     assert not [p for p in tmp_path.iterdir() if p.name != "store"]  # no folder left behind
+
+
+@pytest.mark.parametrize("datatype, aliased", [("positiveInteger", True), ("integer", False)])
+def test_staging_restores_only_what_it_aliased(tmp_path: Path, datatype: str,
+                                               aliased: bool) -> None:
+    # A literal under an integer-derived datatype is staged under validation's alias and
+    # written as the engine stores it (xsd:integer); a build without one skips the restore.
+    from kg.staging import DATA, Staging
+
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "ontology" / "o.ttl").write_text("<https://example.org/C> a "
+                                                 "<http://www.w3.org/2002/07/owl#Class> .\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "d.ttl").write_text(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'<https://example.org/s> <https://example.org/n> "62"^^xsd:{datatype} .\n')
+    staging = Staging.load(Project(tmp_path))
+    assert staging.aliased is aliased
+    assert staging.validate(Graph()).conforms
+    integer = ox.Literal("62", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert [q.object for q in staging.store.quads_for_pattern(None, None, None, DATA)] == [integer]
+    staging.write_unshared(DATA, tmp_path / "out.nt")
+    assert (tmp_path / "out.nt").read_text().count(f"{integer} ") == 1
