@@ -63,7 +63,7 @@ class Staging:
         self.aliased = False
         # Per graph, its lines with a blank node as N-Quads, once written for the bulk loader
         # by `_write_split`.
-        self._shared: dict[ox.NamedNode, bytes] = {}
+        self._shared: dict[ox.NamedNode, list[bytes]] = {}
 
     @classmethod
     def load(cls, project: Project) -> Self:
@@ -176,18 +176,18 @@ class Staging:
             self.store.dump(str(dumped), ox.RdfFormat.N_TRIPLES, from_graph=graph)
             with dumped.open("rb") as source, out.open("wb") as unshared:
                 rest = b""
-                while chunk := source.read(1 << 24):
+                while chunk := source.read(1 << 22):
                     lines = (rest + chunk).split(b"\n")
                     rest = lines.pop()  # the start of a line the next chunk ends
                     unshared.write(b"".join(line + b"\n" for line in lines if b"_:" not in line))
                     # "s p o ." -> "s p o <graph> ."
-                    shared.extend(line.rstrip()[:-1].rstrip() + in_graph for line in lines
-                                  if b"_:" in line)
+                    shared.append(b"".join(line.rstrip()[:-1].rstrip() + in_graph
+                                           for line in lines if b"_:" in line))
                 if rest.strip():
                     raise ValueError(f"the engine's dump of {graph.value} ends mid-line")
         finally:
             dumped.unlink(missing_ok=True)
-        self._shared[graph] = b"".join(shared)
+        self._shared[graph] = shared
 
     def write_shared(self, graphs: Iterable[ox.NamedNode], out: Path) -> None:
         """The graphs' triples that name a blank node, as N-Quads in one file: loaded in one
@@ -199,7 +199,7 @@ class Staging:
         if all(graph in self._shared for graph in graphs):
             with out.open("wb") as written:
                 for graph in graphs:
-                    written.write(self._shared[graph])
+                    written.writelines(self._shared[graph])
             return
         ox.serialize((q for graph in graphs
                       for q in self.store.quads_for_pattern(None, None, None, graph)
