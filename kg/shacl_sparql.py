@@ -247,8 +247,8 @@ class _Subclasses:
                                    else sorted({*classes.split(), *(str(c) for c in found)}))
         listed = self.found[classes]
         if listed is None:
-            named = "?_listed" + str(abs(hash(classes)))
-            return (f"VALUES {named} {{ {classes} }} {var} <{RDFS.subClassOf}>* {named} .")
+            named = f"{var}_listed"  # as fresh as the variable it lists for
+            return f"VALUES {named} {{ {classes} }} {var} <{RDFS.subClassOf}>* {named} ."
         return f"VALUES {var} {{ {' '.join(listed)} }}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -136,7 +137,7 @@ def test_a_blank_node_subclass_keeps_the_property_path() -> None:
         store = ox.Store()
         store.load(f"{subclass}<https://example.org/a> a {typed} .", format=ox.RdfFormat.TURTLE)
         filled = _Subclasses(store).fill(query)
-        assert "subClassOf>* ?_listed" in filled and "\ue000" not in filled
+        assert re.search(r"subClassOf>\* \?\w+_listed \.", filled) and "\ue000" not in filled
         assert bool(store.query(filled, use_default_graph_as_union=True)) is fires
 
 
