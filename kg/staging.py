@@ -177,12 +177,21 @@ class Staging:
             with dumped.open("rb") as source, out.open("wb") as unshared:
                 rest = b""
                 while chunk := source.read(1 << 22):
-                    lines = (rest + chunk).split(b"\n")
-                    rest = lines.pop()  # the start of a line the next chunk ends
-                    unshared.write(b"".join(line + b"\n" for line in lines if b"_:" not in line))
-                    # "s p o ." -> "s p o <graph> ."
-                    shared.append(b"".join(line.rstrip()[:-1].rstrip() + in_graph
-                                           for line in lines if b"_:" in line))
+                    text = rest + chunk
+                    end = text.rfind(b"\n") + 1
+                    text, rest = text[:end], text[end:]  # rest: a line the next chunk ends
+                    # From one "_:" to the next, not line by line: a quarter of the lines at
+                    # 1M hold one, and the runs between them are written as they are (0.6
+                    # instead of 1.2 s of Python for the data graph).
+                    done, at, blank = 0, text.find(b"_:"), []
+                    while at != -1:
+                        start, stop = text.rfind(b"\n", 0, at) + 1, text.find(b"\n", at) + 1
+                        unshared.write(text[done:start])
+                        # "s p o ." -> "s p o <graph> ."
+                        blank.append(text[start:stop].rstrip()[:-1].rstrip() + in_graph)
+                        done, at = stop, text.find(b"_:", stop)
+                    unshared.write(text[done:])
+                    shared.append(b"".join(blank))
                 if rest.strip():
                     raise ValueError(f"the engine's dump of {graph.value} ends mid-line")
         finally:
