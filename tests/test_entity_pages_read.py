@@ -234,3 +234,14 @@ def test_a_claim_without_a_warning_says_it_is_not_shown_safe(embedded_client) ->
     assert ("No warning or interaction is recorded in this graph for Mindfulness meditation "
             "for fibromyalgia pain. That does not make it safe.") in visible
     assert "Negative experiences with meditation" in visible  # its adverse event, still shown
+
+
+def test_super_properties_are_followed_up_every_chain_and_a_cycle_ends() -> None:
+    from rdflib import URIRef
+
+    from web.entities import _ancestors
+
+    a, b, c, d = (URIRef(f"urn:x-test:{n}") for n in "abcd")
+    parents = {a: {b}, b: {c, d}, c: {a}}  # a -> b -> c -> a, and b -> d
+    assert _ancestors(a, parents) == {a, b, c, d}
+    assert _ancestors(d, parents) == set()

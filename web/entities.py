@@ -87,9 +87,21 @@ def subproperties(store: Store) -> dict[URIRef, frozenset[URIRef]]:
     change under a running app)."""
     cache = current_app.extensions.get("kg_subproperties")
     if cache is None:
-        found: dict[URIRef, set[URIRef]] = {}
+        direct: dict[URIRef, set[URIRef]] = {}
         for row in store.query(page_query("subproperties", store.namespaces)).dicts():
-            found.setdefault(URIRef(row["property"]), set()).add(URIRef(row["super"]))
+            direct.setdefault(URIRef(row["property"]), set()).add(URIRef(row["super"]))
         cache = current_app.extensions["kg_subproperties"] = {
-            p: frozenset(s) for p, s in found.items()}
+            p: frozenset(_ancestors(p, direct)) for p in direct}
     return cache
+
+
+def _ancestors(node: URIRef, parents: dict[URIRef, set[URIRef]]) -> set[URIRef]:
+    """Every node reachable upwards from `node` (a cycle ends where it closes)."""
+    seen: set[URIRef] = set()
+    stack = list(parents.get(node, ()))
+    while stack:
+        parent = stack.pop()
+        if parent not in seen:
+            seen.add(parent)
+            stack.extend(parents.get(parent, ()))
+    return seen
