@@ -11,6 +11,7 @@ is an error, never a short dump.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import BinaryIO
@@ -30,7 +31,8 @@ class DumpChild:
     `pipe` is the server's end of the pipe to the child: the child exits when it closes."""
 
     def __init__(self, source: ChildSource, syntax: RdfSyntax, graph: str | None, out: Path,
-                 target=None):
+                 target: Callable[..., None] | None = None):
+        # `target` stands in for write_dump in tests (a child that fails or hangs).
         self.process, self.pipe = start(target or write_dump,
                                            (source, syntax.name, graph, str(out)),
                                            "kg-dump-writer")
