@@ -59,12 +59,23 @@ def infer_in(store: ox.Store, graphs: Sequence[ox.NamedNode], into: ox.NamedNode
     # One request each: the engine takes no PREFIX after the ';' between operations.
     for text in rules().values():
         store.update(_as_insert(text, into, using))
-    asserted = " ".join(f"<{graph.value}>" for graph in graphs)
-    store.update(f"""
-        DELETE {{ GRAPH <{into.value}> {{ ?s ?p ?o }} }}
-        WHERE {{ GRAPH <{into.value}> {{ ?s ?p ?o }} VALUES ?asserted {{ {asserted} }}
-                GRAPH ?asserted {{ ?s ?p ?o }} }}""")
+    _drop_asserted(store, graphs, into)
     return triples_in(store, into) - before
+
+
+def _drop_asserted(store: ox.Store, graphs: Sequence[ox.NamedNode], into: ox.NamedNode) -> None:
+    """Remove from `into` what `graphs` assert. One DELETE per predicate `into` holds (a few
+    dozen), the predicate written in: the engine then walks the smaller side and looks each
+    triple up in the other. With the predicate a variable it joined every derived triple with
+    the asserted graphs (1.6 s of CPU at 1M triples, to delete none; 0.3 s this way)."""
+    predicates = [s["p"] for s in store.query(
+        f"SELECT DISTINCT ?p WHERE {{ GRAPH <{into.value}> {{ ?s ?p ?o }} }}")]
+    asserted = " ".join(f"<{graph.value}>" for graph in graphs)
+    if predicates:
+        store.update(" ;\n".join(f"""
+            DELETE {{ GRAPH <{into.value}> {{ ?s {p} ?o }} }}
+            WHERE {{ VALUES ?asserted {{ {asserted} }} GRAPH ?asserted {{ ?s {p} ?o }}
+                    GRAPH <{into.value}> {{ ?s {p} ?o }} }}""" for p in predicates))
 
 
 # A rule file: its prologue, CONSTRUCT and a template without braces, then WHERE and a pattern
