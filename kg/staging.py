@@ -64,6 +64,8 @@ class Staging:
         # Per graph, its lines with a blank node as N-Quads, once written for the bulk loader
         # by `_write_split`.
         self._shared: dict[ox.NamedNode, list[bytes]] = {}
+        # Triples per graph, counted by `describe` once every step has written its graph.
+        self._counts: dict[str, int] = {}
 
     @classmethod
     def load(cls, project: Project) -> Self:
@@ -112,6 +114,7 @@ class Staging:
 
     def infer(self) -> int:
         """The rules of kg/rules/ into the inferred graph; returns its size."""
+        self._counts.clear()
         return infer_in(self.store, ASSERTED, INFERRED)
 
     def describe(self, shapes: Graph) -> Graph:
@@ -131,9 +134,16 @@ class Staging:
         only_curated = ({g.value for g in self.store.named_graphs()} == set(Graphs.ALL)
                         and not any(True for _ in self.store.quads_for_pattern(
                             None, None, None, ox.DefaultGraph())))
-        return void_statistics(curated, default_graphs=() if only_curated else Graphs.ALL)
+        # Each graph counted once, for the VoID and for the build's report (`count`): the
+        # staged graphs no longer change (0.9 s of CPU at 1M counted twice).
+        self._counts = {graph: triples_in(self.store, ox.NamedNode(graph))
+                        for graph in Graphs.ALL}
+        return void_statistics(curated, default_graphs=() if only_curated else Graphs.ALL,
+                               sizes=self._counts)
 
     def count(self, graph: ox.NamedNode) -> int:
+        if (known := self._counts.get(graph.value)) is not None:
+            return known
         return triples_in(self.store, graph)
 
     def source(self, graph: ox.NamedNode, namespaces: Namespaces, *,
