@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -46,10 +46,13 @@ def derive_evidence_levels_in(store: ox.Store) -> int:
     return len(new)
 
 
-def infer_in(store: ox.Store, graphs: Sequence[ox.NamedNode], into: ox.NamedNode) -> int:
+def infer_in(store: ox.Store, graphs: Sequence[ox.NamedNode], into: ox.NamedNode,
+             derived: Mapping[str, Iterable[ox.Quad]] | None = None) -> int:
     """Run every rule inside the engine over the union of `graphs` and add what they derive,
     minus what those graphs assert, to the graph `into`; returns the triples added. Each rule
-    reads the asserted graphs only, never another rule's output (as `infer` does).
+    reads the asserted graphs only, never another rule's output (as `infer` does). A rule
+    named in `derived` is not run: its quads (in `into`), derived by the caller over the same
+    graphs, are added instead.
 
     SPARQL updates do it all, each rule as an INSERT reading `graphs` only (USING), then one
     DELETE of what those graphs assert: no triple passes through Python (at 1M triples the rules
@@ -57,8 +60,12 @@ def infer_in(store: ox.Store, graphs: Sequence[ox.NamedNode], into: ox.NamedNode
     before = triples_in(store, into)
     using = "".join(f"USING <{graph.value}>\n" for graph in graphs)
     # One request each: the engine takes no PREFIX after the ';' between operations.
-    for text in rules().values():
-        store.update(_as_insert(text, into, using))
+    derived = derived or {}
+    for name, text in rules().items():
+        if name in derived:
+            store.extend(derived[name])
+        else:
+            store.update(_as_insert(text, into, using))
     _drop_asserted(store, graphs, into)
     return triples_in(store, into) - before
 

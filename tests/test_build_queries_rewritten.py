@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.inference import _as_insert, _drop_asserted, rules
+from kg.inference import _as_insert, _drop_asserted, infer_in, rules
 from kg.load import load_files
 from kg.project import Project
 from kg.queries import sparql_files
@@ -95,3 +95,19 @@ def test_asserted_triples_leave_the_inferred_graph_as_before(staged: Staging) ->
         assert left == {str(q) for q in derived} - {str(q) for q in planted}
         results.append(left)
     assert results[0] == results[1]
+
+
+def test_the_levels_validation_derived_are_the_rules_own(staged: Staging) -> None:
+    """`Staging.infer` adds the evidence levels validation derived instead of running the
+    evidence-level rule again: the inferred graph is the one every rule run gives."""
+    assert staged._levels  # kept by validation (nothing aliased)
+    rerun = ox.Store()
+    rerun.extend(q for graph in ASSERTED
+                 for q in staged.store.quads_for_pattern(None, None, None, graph))
+    infer_in(rerun, ASSERTED, INFERRED)
+    staged.store.clear_graph(INFERRED)
+    staged.infer()
+    assert ({str(q) for q in staged.store.quads_for_pattern(None, None, None, INFERRED)}
+            == {str(q) for q in rerun.quads_for_pattern(None, None, None, INFERRED)})
+    assert {str(q) for q in staged._levels} <= {
+        str(q) for q in rerun.quads_for_pattern(None, None, None, INFERRED)}
