@@ -18,7 +18,7 @@ from kg.namespaces import CANONICAL, Namespaces, namespaces
 from kg.project import Project
 from kg.quality import QualityReport, run_checks
 from kg.queries import sparql_files
-from kg.staging import ASSERTED, DATA, INFERRED, ONTOLOGY, Staging
+from kg.staging import ASSERTED, DATA, INFERRED, ONTOLOGY, STAGED, Staging
 from kg.store import OxigraphStore, Store
 from kg.store.oxigraph import GraphSource, RdflibGraph, Replacement
 from kg.validate import Engine, ValidationReport, validate
@@ -239,7 +239,9 @@ def _validate_check_infer(staging: Staging, shapes: Graph, fresh: Replacement | 
             # loader at a time into one folder), then every triple with a blank node, beside
             # describe and the checks.
             first = loaded
-            loaded = pool.submit(lambda: (first.result(), staging.load_rest_into(fresh)))
+            loaded = pool.submit(lambda: (first.result(),
+                                          staging.load_unshared_into(fresh, (INFERRED,)),
+                                          staging.load_shared_into(fresh, STAGED)))
         if rebase is not None:
             with _timed(result.timings, "describe", progress):
                 void = rebase(staging.describe(shapes))

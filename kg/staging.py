@@ -238,51 +238,6 @@ class Staging:
                       if isinstance(q.subject, ox.BlankNode)
                       or isinstance(q.object, ox.BlankNode)), str(out), ox.RdfFormat.N_QUADS)
 
-    def write_rest(self, out: Path) -> None:
-        """What `load_unshared_into(ASSERTED)` left of the staged graphs, as N-Quads in one
-        file: the asserted graphs' lines with a blank node (kept by `_write_split`) and the
-        whole inferred graph as the engine dumps it, each line given the graph's name. One
-        file, so the blank nodes the two share stay one node each, and one load instead of
-        two (the inferred graph's triples without blank nodes, then every triple with one:
-        7.6 -> 6.8 s of CPU at 1M). Only once the asserted graphs were split (`split`)."""
-        if not self.validated or not self.split:
-            raise RuntimeError("the rest is written only after validation and the split")
-        dumped = out.with_suffix(".inferred.tmp")
-        in_graph = f" <{INFERRED.value}> .\n".encode()
-        try:
-            self.store.dump(str(dumped), ox.RdfFormat.N_TRIPLES, from_graph=INFERRED)
-            with dumped.open("rb") as source, out.open("wb") as written:
-                for graph in ASSERTED:
-                    written.writelines(self._shared[graph])
-                rest = b""
-                while chunk := source.read(1 << 22):
-                    text = rest + chunk
-                    end = text.rfind(b"\n") + 1
-                    text, rest = text[:end], text[end:]
-                    # "s p o .\n" -> "s p o <graph> .\n": N-Triples escapes every line break
-                    # inside a literal, so " .\n" only ends a line.
-                    written.write(text.replace(b" .\n", in_graph))
-                if rest.strip():
-                    raise ValueError(f"the engine's dump of {INFERRED.value} ends mid-line")
-        finally:
-            dumped.unlink(missing_ok=True)
-
-    @property
-    def split(self) -> bool:
-        """Whether every asserted graph was written by `_write_split` (nothing aliased), so
-        its lines with a blank node are kept for `write_rest`."""
-        return not self.aliased and all(graph in self._shared for graph in ASSERTED)
-
-    def load_rest_into(self, fresh: Replacement) -> None:
-        """The staged graphs' triples `load_unshared_into(fresh, ASSERTED)` did not load: the
-        inferred graph, and every triple with a blank node; in one load by `write_rest` when
-        the asserted graphs were split, else by `write_unshared` and `write_shared`."""
-        if self.split:
-            fresh.load_written(self.write_rest, ox.RdfFormat.N_QUADS, None)
-            return
-        self.load_unshared_into(fresh, (INFERRED,))
-        self.load_shared_into(fresh, STAGED)
-
     def load_shared_into(self, fresh: Replacement, graphs: Iterable[ox.NamedNode]) -> None:
         """The graphs' triples with blank nodes (`write_shared`), bulk-loaded into a new store
         folder in one call."""

@@ -202,32 +202,3 @@ def test_the_split_dump_writes_what_the_queries_wrote(tmp_path: Path) -> None:
     staging.write_shared(STAGED, tmp_path / "quads.nq")
     by_quad = set(ox.parse(path=str(tmp_path / "quads.nq"), format=ox.RdfFormat.N_QUADS))
     assert split == by_quad and any(isinstance(q.object, ox.BlankNode) for q in split)
-
-
-def test_the_rest_in_one_file_is_what_the_two_files_held(tmp_path: Path) -> None:
-    # The inferred graph whole and the asserted graphs' lines with a blank node, in one
-    # N-Quads file for one load: the same quads as the inferred graph's file without blank
-    # nodes and the file of every triple with one, the shared blank nodes under one label.
-    from kg.staging import ASSERTED, DATA, INFERRED, STAGED, Staging
-
-    out = tmp_path / "project"
-    assert CliRunner().invoke(main, ["synth", "--triples", "3000", "--out", str(out)]
-                              ).exit_code == 0
-    staging = Staging.load(Project(out))
-    for graph in ASSERTED:
-        staging.write_unshared(graph, tmp_path / "unshared.nt")
-    staging.validate(load_files(Project(out).shapes_files))
-    staging.infer()
-    assert staging.split
-    staging.write_rest(tmp_path / "rest.nq")
-    rest = list(ox.parse(path=str(tmp_path / "rest.nq"), format=ox.RdfFormat.N_QUADS))
-    staging.write_unshared(INFERRED, tmp_path / "inferred.nt")
-    staging.write_shared(STAGED, tmp_path / "shared.nq")
-    two = {ox.Quad(t.subject, t.predicate, t.object, INFERRED) for t in ox.parse(
-        path=str(tmp_path / "inferred.nt"), format=ox.RdfFormat.N_TRIPLES)}
-    two |= set(ox.parse(path=str(tmp_path / "shared.nq"), format=ox.RdfFormat.N_QUADS))
-    assert len(rest) == len(set(rest)) and set(rest) == two
-    assert {q.graph_name for q in rest} == {q.graph_name for q in two} >= {DATA, INFERRED}
-    inferred_blank = {q.subject for q in rest
-                      if q.graph_name == INFERRED and isinstance(q.subject, ox.BlankNode)}
-    assert inferred_blank & {q.subject for q in rest if q.graph_name in ASSERTED}
