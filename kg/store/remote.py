@@ -25,6 +25,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from kg.formats import RdfSyntax
 from kg.namespaces import Namespaces
 from kg.results import QueryResult
+from kg.sparql_text import prologue
 from kg.store.base import QuerySyntaxError, QueryTimeout, Store, StoreError
 from kg.store.oxigraph import STAGING_SUFFIX
 from kg.store.transport import (
@@ -133,7 +134,7 @@ class RemoteStore(Store):
         # `max_rows` is not sent: a LIMIT would change the query's meaning for the engine, and
         # the caller caps the answer.
         form = _check_syntax(sparql, base_iri)
-        if base_iri and not _declares_base(sparql):
+        if base_iri and not prologue(sparql).declares_base:
             # Engines take no base with a query: a BASE before it resolves the same. Virtuoso
             # refuses a second BASE, so a query with its own keeps just that one.
             sparql = f"BASE <{base_iri}>\n{sparql}"
@@ -323,21 +324,6 @@ class RemoteStore(Store):
             raise StoreError(f"{self.endpoints.query} answered {len(rows)} of {expected} triples: "
                              "raise the engine's result size limit to dump the dataset")
         return rows
-
-
-# The prologue: comments, PREFIX and BASE declarations (IRIs hold no '>' and no spaces).
-_PROLOGUE_ITEM = re.compile(r"\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>\s]*>|(BASE)\s*<[^>\s]*>",
-                            re.IGNORECASE)
-
-
-def _declares_base(sparql: str) -> bool:
-    """Whether the query's prologue has a BASE of its own."""
-    position = 0
-    while match := _PROLOGUE_ITEM.match(sparql, position):
-        if match.group(1):
-            return True
-        position = match.end()
-    return False
 
 
 def _check_syntax(sparql: str, base_iri: str | None = None) -> str | None:
