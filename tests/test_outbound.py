@@ -81,6 +81,12 @@ def request_attacks(url: str) -> dict[str, str]:
         "SERVICE variable": f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
         "SERVICE in OPTIONAL": "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT "
                                f"<{url}> {{ ?s ?q ?r }} }} }} LIMIT 1",
+        # The engine ends a comment at a bare CR, as SPARQL does; rdflib ran it to the LF.
+        "SERVICE after a comment ended by CR": f"SELECT * WHERE {{ # note\rSERVICE <{url}> "
+                                               "{ ?s ?p ?o }\n}",
+        # '<?b)SERVICE#>' reads as an IRI to a tokenizer, as less-than and a comment to the engine.
+        "SERVICE behind a less-than": "SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<?b)SERVICE#>\n"
+                                      f"<{url}> {{ ?s ?p ?o }} }}",
         "FROM": f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
         "FROM NAMED": f"SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         "LOAD": f"LOAD <{url}>",

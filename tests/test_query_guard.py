@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.queries import canned_queries
-from kg.query_guard import EMPTY_GRAPH, READ_ONLY, QueryRefused, check_query
+from kg.query_guard import EMPTY_GRAPH, READ_ONLY, QueryRefused, _parsed, _screened, check_query
 from kg.store import QuerySyntaxError
 
 DATA = "https://w3id.org/remedy-kg/graph/data"
@@ -51,6 +51,16 @@ SERVICES = {
     "describe": "DESCRIBE ?s WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
     "deep in a subquery": "SELECT * WHERE { { SELECT * WHERE { OPTIONAL { { ?s ?p ?o } "
                           "UNION { FILTER EXISTS { SERVICE ?x { ?s ?p ?o } } } } } } }",
+    # SPARQL ends a comment at CR too (rdflib ran it to the LF, and missed the SERVICE).
+    "after a comment ended by CR": "SELECT * WHERE { # a note\rSERVICE <http://x/> { ?s ?p ?o }"
+                                   "\n}",
+    "after a comment ended by CRLF": "SELECT * WHERE { # a note\r\nSERVICE <http://x/> "
+                                     "{ ?s ?p ?o } }",
+    "behind a less-than": "SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<?b)SERVICE#>\n<http://x/> "
+                          "{ ?s ?p ?o } }",
+    "under a full-line comment's neighbour": "SELECT * WHERE {\n# a note\nSERVICE <http://x/> "
+                                             "{ ?s ?p ?o } }",
+    "escaped": "SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
 }
 
 
@@ -135,8 +145,9 @@ def test_deeply_nested_queries_are_refused_not_crashed(query: str) -> None:
 
 
 def test_a_syntax_error_names_line_and_column() -> None:
+    # A text that names a dataset is parsed here; a screened one is refused by the engine.
     with pytest.raises(QuerySyntaxError, match=r"^error at 2:7: "):
-        check_query("SELECT ?s\nWHERE ?s }", lambda: GRAPHS)
+        check_query("SELECT ?s FROM <urn:g>\nWHERE ?s }", lambda: GRAPHS)
     with pytest.raises(QuerySyntaxError, match="unknown|Unknown"):
         check_query("ASK FROM nope:g { ?s ?p ?o }", lambda: GRAPHS)
 
@@ -249,3 +260,46 @@ def test_a_protocol_dataset_is_more_than_the_default_graph() -> None:
     for given in ({"default_graph_uris": held}, {"named_graph_uris": held}):
         assert not check_query("ASK { ?s ?p ?o }", lambda: held, **given) \
             .reads_default_graph_only
+
+
+# -- the screen: texts whose facts are read without rdflib's parse
+
+SCREENED = [
+    "ASK {}",
+    "select ?s where { ?s ?p ?o } limit 3",
+    "PREFIX rkg: <https://w3id.org/remedy-kg/ontology#>\nBASE <https://w3id.org/remedy-kg/>\n"
+    "CONSTRUCT { ?s a rkg:Remedy } WHERE { ?s a rkg:Remedy }",
+    "DESCRIBE <https://w3id.org/remedy-kg/id/remedy/acupuncture>",
+    "# a note on the graph, from a curator\r\nSELECT * WHERE {\n  # the SERVICE below is a word\n"
+    "  ?s ?p ?o }",
+]
+
+
+@pytest.mark.parametrize("text", SCREENED + [q.text for q in canned_queries().values()])
+def test_screened_facts_are_the_parsed_facts(text: str) -> None:
+    screened = _screened(text)
+    assert screened is not None
+    assert screened == _parsed(text, None)
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT * WHERE { ?s ?p "public service" }',  # the word in a string
+    "SELECT * WHERE { ?s <https://example.org/from> ?o }",  # in an IRI
+    "SELECT * WHERE { ?s ?p ?o } # graph",  # in a comment after code
+    "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT * FROM <urn:g> WHERE { ?s ?p ?o }",
+    'SELECT * WHERE { ?s ?p "caf\u00e9" }',  # outside ASCII: case folding
+    'SELECT * WHERE { ?s ?p "\\u0041" }',  # an escape: SPARQL unescapes before parsing
+    "SELECT * WHERE " + "{ " * 40 + "?s ?p ?o" + " }" * 40,  # deep: the parser refuses it
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",  # no query form after the prologue
+    "PREFIX:<urn:x> SELECT * {}",  # a prologue this reading cannot place
+])
+def test_what_might_name_a_service_a_dataset_or_a_graph_is_parsed(text: str) -> None:
+    assert _screened(text) is None
+
+
+def test_a_screened_syntax_error_is_the_engines_400(client) -> None:
+    response = client.post("/sparql", data="SELECT ?s\nWHERE ?s }",
+                           content_type="application/sparql-query")
+    assert response.status_code == 400
+    assert response.get_json()["message"].startswith("error at 2:7: ")
