@@ -9,8 +9,9 @@ The "before" code is the git ref exported to a temporary folder and run by this 
 Python (its dependencies); "after" is this tree, or another ref exported likewise with
 `--after REF` (so the tree can change while a long run measures a commit). Each build is a
 child process into a fresh store folder (wall time per step from the build's own report, peak
-RSS from its rusage); the two are interleaved round by round so a busy machine weighs on both
-alike, and the load average is printed beside them. `--triples N` adds N synthetic triples
+RSS from its rusage, CPU as user + sys of the build and its children); the two are
+interleaved round by round so a busy machine weighs on both alike, and the load average is
+printed beside them (before and after each build). `--triples N` adds N synthetic triples
 (`kg synth`, seed 1) to the shipped data.
 """
 
@@ -20,6 +21,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -43,6 +45,13 @@ def export(ref: str, folder: Path) -> None:
                              capture_output=True).stdout
     folder.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+
+
+def _children_cpu() -> float:
+    """User + sys seconds of every child this process has waited for (kg_build waits for the
+    build, and the build for its own children), so a difference brackets one build."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def project_of(work: Path, triples: int) -> Path:
@@ -80,11 +89,15 @@ def main() -> None:
                 store = work / "store"
                 shutil.rmtree(store, ignore_errors=True)
                 load = os.getloadavg()[0]
+                before = _children_cpu()
                 run = kg_build(project, store, args.timeout, kg, env)
+                run["cpu"] = _children_cpu() - before
                 run["load_average_before"] = load
+                run["load_average_after"] = os.getloadavg()[0]
                 runs[name].append(run)
                 print(f"[round {round_ + 1}] {name}: {run['status']} wall {run['wall']:.1f} s, "
-                      f"peak {run['peak_mb']:.0f} MB, load {load:.2f}, steps "
+                      f"CPU {run['cpu']:.1f} s, peak {run['peak_mb']:.0f} MB, "
+                      f"load {load:.2f}-{run['load_average_after']:.2f}, steps "
                       + " ".join(f"{k} {v:.1f}" for k, v in run["steps"].items()), flush=True)
                 if run["status"] != "ok":
                     print(run["error"], file=sys.stderr)
@@ -97,9 +110,11 @@ def main() -> None:
         steps = {step: statistics.median(r["steps"].get(step, 0.0) for r in done)
                  for step in done[0]["steps"]}
         summary[name] = {"wall": statistics.median(r["wall"] for r in done),
+                         "cpu": statistics.median(r["cpu"] for r in done),
                          "peak_mb": statistics.median(r["peak_mb"] for r in done),
                          "steps": steps}
-        print(f"  {name:>12}: wall {summary[name]['wall']:7.2f} s  peak "
+        print(f"  {name:>12}: wall {summary[name]['wall']:7.2f} s  CPU "
+              f"{summary[name]['cpu']:7.2f} s  peak "
               f"{summary[name]['peak_mb']:6.0f} MB  "
               + "  ".join(f"{k} {v:.2f}" for k, v in steps.items()))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%M")

@@ -23,7 +23,7 @@ from typing import Self
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.inference import infer_in
+from kg.inference import EVIDENCE_LEVEL_RULE, infer_in
 from kg.load import LoadError, SyntaxProblem, load_into, new_graph
 from kg.namespaces import CANONICAL_BASE, Graphs, Namespaces
 from kg.project import Project
@@ -64,6 +64,10 @@ class Staging:
         # Per graph, its lines with a blank node as N-Quads, once written for the bulk loader
         # by `_write_split`.
         self._shared: dict[ox.NamedNode, list[bytes]] = {}
+        # Triples per graph, counted by `describe` once every step has written its graph.
+        self._counts: dict[str, int] = {}
+        # The evidence levels validation derived, as the inferred graph's quads (`validate`).
+        self._levels: list[ox.Quad] | None = None
 
     @classmethod
     def load(cls, project: Project) -> Self:
@@ -99,7 +103,15 @@ class Staging:
         """The shapes over data and ontology (kg.validate.validate_in_store); afterwards the
         evidence levels it derived are dropped and the aliased datatypes restored, so neither
         reaches the checks, the rules or the stored data."""
-        report = validate_in_store(self.store, shapes)  # derives into the default graph
+        # Derives into the default graph (the evidence-level rule over data and ontology).
+        unread = not any(True for _ in self.store.quads_for_pattern(None, None, None, INFERRED))
+        report = validate_in_store(self.store, shapes)
+        # The same rule over the same graphs as `infer` runs, unless a literal was aliased
+        # (its numbers then read otherwise) or a graph besides them was read: kept for it.
+        self._levels = ([ox.Quad(q.subject, q.predicate, q.object, INFERRED)
+                         for q in self.store.quads_for_pattern(None, None, None,
+                                                               ox.DefaultGraph())]
+                        if unread and not self.aliased else None)
         self.store.clear_graph(ox.DefaultGraph())
         if self.aliased:
             restore_datatypes(self.store)
@@ -111,8 +123,12 @@ class Staging:
         return run_checks_in(self.store, ASSERTED)
 
     def infer(self) -> int:
-        """The rules of kg/rules/ into the inferred graph; returns its size."""
-        return infer_in(self.store, ASSERTED, INFERRED)
+        """The rules of kg/rules/ into the inferred graph; returns the triples added. The
+        evidence levels validation derived are added as they are rather than derived again
+        (0.4 s of CPU at 1M)."""
+        self._counts.clear()
+        return infer_in(self.store, ASSERTED, INFERRED, None if self._levels is None
+                        else {EVIDENCE_LEVEL_RULE: self._levels})
 
     def describe(self, shapes: Graph) -> Graph:
         """The VoID statistics (kg.void) of the graphs a build writes, counted by the engine
@@ -131,9 +147,16 @@ class Staging:
         only_curated = ({g.value for g in self.store.named_graphs()} == set(Graphs.ALL)
                         and not any(True for _ in self.store.quads_for_pattern(
                             None, None, None, ox.DefaultGraph())))
-        return void_statistics(curated, default_graphs=() if only_curated else Graphs.ALL)
+        # Each graph counted once, for the VoID and for the build's report (`count`): the
+        # staged graphs no longer change (0.9 s of CPU at 1M counted twice).
+        self._counts = {graph: triples_in(self.store, ox.NamedNode(graph))
+                        for graph in Graphs.ALL}
+        return void_statistics(curated, default_graphs=() if only_curated else Graphs.ALL,
+                               sizes=self._counts)
 
     def count(self, graph: ox.NamedNode) -> int:
+        if (known := self._counts.get(graph.value)) is not None:
+            return known
         return triples_in(self.store, graph)
 
     def source(self, graph: ox.NamedNode, namespaces: Namespaces, *,
