@@ -19,7 +19,7 @@ from functools import lru_cache
 from pyparsing import ParseBaseException, ParseResults
 from rdflib import Variable
 from rdflib.plugins.sparql.algebra import translatePrologue
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes_re, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Prologue
 
@@ -204,7 +204,7 @@ def _parsed(text: str, base_iri: str | None) -> QueryFacts:
     # rdflib's comments run to LF alone, the engines' to CR or LF: a comment ended by a bare CR
     # hid what followed it (a SERVICE) from the guard, and Oxigraph ran it. Read as the
     # engines read it; line breaks change no fact (no IRI or short string holds one).
-    text = _LINES.sub("\n", text)
+    text = _engine_escapes(_LINES.sub("\n", text))
     try:
         with PARSER_LOCK:
             parsed = parseQuery(text)
@@ -238,6 +238,46 @@ def _parsed(text: str, base_iri: str | None) -> QueryFacts:
                       from_named_graphs=tuple(graphs["named"]),
                       has_service=any(node.name == "ServiceGraphPattern" for node in nodes),
                       graph_terms=graph_terms)
+
+
+# An escape as the engine reads it (\\u and four hex digits, \\U and eight), or an escaped
+# backslash, after which no escape starts.
+_ENGINE_ESCAPE = re.compile(r"\\\\|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# What may end, open or escape a string, an IRI, a comment or a name.
+_TOKEN_MARKS = frozenset("\"'\\<>{}|^`") | frozenset(map(chr, range(0x21)))
+
+
+def _engine_escapes(text: str) -> str:
+    """The text with its escapes written as the characters they stand for, so that rdflib,
+    which would otherwise expand them over the whole text before it reads a token, reads the
+    tokens the engine reads.
+
+    Oxigraph reads an escape as one character of the IRI or string it is in (elsewhere it is a
+    syntax error); rdflib expanded "a\\u0022, '" to "a", ' and a string opened there hid a
+    SERVICE from the guard that Oxigraph then called. rdflib also takes \\u with eight hex
+    digits, and \\U with four: the engine does not. So an escape standing for a mark that
+    ends, opens or escapes a token is refused, and so is a text in which rdflib would still
+    find an escape once the engine's are expanded ("\\\\u0041", a backslash then u0041).
+    """
+    def expand(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2)
+        if code is None:
+            return match.group()  # an escaped backslash
+        point = int(code, 16)
+        if point > 0x10FFFF:
+            raise QuerySyntaxError(f"{match.group()} is not a Unicode code point.")
+        if chr(point) in _TOKEN_MARKS:
+            raise QueryRefused(f"The escape {match.group()} stands for a quote, bracket, "
+                               f"backslash, space or control character; write it as itself "
+                               f"(in a string, as \\\", \\', \\\\, \\n, \\r or \\t).")
+        return chr(point)
+
+    expanded = _ENGINE_ESCAPE.sub(expand, text)
+    if left := expandUnicodeEscapes_re.search(expanded):
+        raise QueryRefused(f"The text holds {left.group()!r} once its escapes are read, which "
+                           f"this endpoint's parser would read as one more escape; a backslash "
+                           f"before u and hex digits is not accepted.")
+    return expanded
 
 
 def _graph_term(node: CompValue, resolved: Prologue) -> str | None:

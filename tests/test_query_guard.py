@@ -77,6 +77,45 @@ def test_service_is_refused_in_every_form(name: str) -> None:
         check_query(SERVICES[name], lambda: GRAPHS)
 
 
+# rdflib expands \u escapes over the whole text before it reads a token (and takes \u with eight
+# hex digits); Oxigraph reads one as a character of the string or IRI it is in. The guard
+# passed each of these with no facts, and Oxigraph ran the SERVICE, the GRAPH or the FROM.
+HIDDEN_BEHIND_AN_ESCAPE = {
+    "SERVICE after an escaped quote": "SELECT * WHERE { OPTIONAL { ?s ?p \"a\\u0022, '\" } "
+                                      "SERVICE <http://x/> { ?s ?p ?o } # ' }\n}",
+    "SERVICE after an escaped apostrophe": "SELECT * WHERE { OPTIONAL { ?s ?p 'a\\u0027, \"' } "
+                                           "SERVICE <http://x/> { ?s ?p ?o } # \" }\n}",
+    "SERVICE after a quote in eight digits": "SELECT * WHERE { OPTIONAL { ?s ?p \"a\\u00000022, "
+                                             "'\" } SERVICE <http://x/> { ?s ?p ?o } # ' }\n}",
+    "SERVICE after \\U": "SELECT * WHERE { OPTIONAL { ?s ?p 'a\\U00000027, \"' } "
+                         "SERVICE <http://x/> { ?s ?p ?o } # \" }\n}",
+    "GRAPH": "SELECT * WHERE { OPTIONAL { ?s ?p \"a\\u0022, '\" } GRAPH ?g { ?s ?p ?o } # ' }\n}",
+    "FROM": "SELECT (CONCAT(\"a\\u0022, '\", \"b\") AS ?x) ?o FROM <urn:g> WHERE { ?s ?p ?o } "
+            "# ') AS ?x) WHERE { }\n",
+}
+
+
+@pytest.mark.parametrize("name", HIDDEN_BEHIND_AN_ESCAPE)
+def test_an_escaped_quote_cannot_hide_a_service_a_graph_or_a_dataset(name: str) -> None:
+    with pytest.raises(QueryRefused, match="escape"):
+        check_query(HIDDEN_BEHIND_AN_ESCAPE[name], lambda: GRAPHS)
+
+
+def test_escapes_are_read_as_the_engine_reads_them() -> None:
+    # rdflib read \u00410042 as one code point past Unicode and raised ValueError (a 500);
+    # the engine reads "A0042".
+    assert check_query('SELECT * WHERE { ?s ?p "\\u00410042" }', lambda: GRAPHS).form == "SELECT"
+    assert check_query('SELECT * WHERE { ?s ?p "caf\\u00e9" }', lambda: GRAPHS).form == "SELECT"
+    checked = check_query("ASK FROM <https://w3id.org/remedy-kg/graph/\\u0064ata> { ?s ?p ?o }",
+                          lambda: GRAPHS)
+    assert checked.facts.from_graphs == (DATA,) and checked.unheld == ()
+    with pytest.raises(QuerySyntaxError, match="not a Unicode code point"):
+        check_query('SELECT * WHERE { ?s ?p "\\U00110000" }', lambda: GRAPHS)
+    # A backslash, then u and hex digits: rdflib would expand what the engine reads as text.
+    with pytest.raises(QueryRefused, match="backslash before u"):
+        check_query('SELECT * WHERE { ?s ?p "\\\\u0041" }', lambda: GRAPHS)
+
+
 def test_the_word_service_in_data_is_not_a_service() -> None:
     query = ("SELECT * WHERE { ?s ?p 'SERVICE <http://x/> { ?a ?b ?c }' . "
              "?s <urn:SERVICE> ?o }  # SERVICE <http://x/> {}")
