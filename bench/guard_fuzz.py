@@ -25,6 +25,8 @@ it is not a test (the cases it finds become tests in tests/test_query_guard.py).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import random
 import socket
 import sys
@@ -39,10 +41,13 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.query_guard import QueryRefused, _screened, check_query  # noqa: E402
+from kg.query_guard import CheckedQuery, QueryRefused, _screened, check_query  # noqa: E402
 from kg.store import QuerySyntaxError  # noqa: E402
 
-NAMED = "urn:g"
+BASE = "https://example.org/kg/"
+# The graph kept apart (the community graph): read only by a query that names it.
+NAMED = f"{BASE}graph/apart"
+CURATED = f"{BASE}graph/data"  # the default graph when a query names none
 TRIPLE = "?s ?p ?o"
 
 
@@ -69,34 +74,50 @@ class Listener:
 class EngineReading:
     parses: bool
     calls_out: bool = False
-    reads_named: bool = False
+    reads_named: bool = False  # run as written, on the store's own default graph
+    app_reads_named: bool = False  # run as the app runs what the guard passed
 
 
 class Engine:
     def __init__(self, listener: Listener):
         self.listener = listener
         self.plain, self.with_named = ox.Store(), ox.Store()
-        default = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("d"))
-        named = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("n"),
-                        ox.NamedNode(NAMED))
+        s, p = ox.NamedNode("urn:s"), ox.NamedNode("urn:p")
         for store in (self.plain, self.with_named):
-            store.add(default)
-        self.with_named.add(named)
+            store.add(ox.Quad(s, p, ox.Literal("d")))
+            store.add(ox.Quad(s, p, ox.Literal("c"), ox.NamedNode(CURATED)))
+        self.with_named.add(ox.Quad(s, p, ox.Literal("n"), ox.NamedNode(NAMED)))
 
-    def read(self, text: str) -> EngineReading:
+    def read(self, text: str, checked: CheckedQuery | None) -> EngineReading:
         before = self.listener.accepted
+        try:
+            raw = self._differs(text, base_iri=BASE)
+        except SyntaxError:
+            return EngineReading(parses=False)
+        except OSError:  # the SERVICE call failed: it was made
+            return EngineReading(parses=True, calls_out=True)
+        app = False
+        if checked is not None:
+            # As web.sparql runs it: the guard's dataset, else the curated graphs.
+            options: dict[str, object] = {"default_graph": [
+                ox.NamedNode(g) for g in checked.default_graph_uris or (CURATED,)]}
+            if checked.named_graph_uris:
+                options["named_graphs"] = [ox.NamedNode(g) for g in checked.named_graph_uris]
+            with contextlib.suppress(SyntaxError, OSError):
+                app = self._differs(text, base_iri=BASE, **options)
+        return EngineReading(True, self.listener.accepted > before, raw, app)
+
+    def _differs(self, text: str, **options: object) -> bool:
+        """Whether the answer changes when the store holds the quad in the graph kept apart."""
         answers = []
         for store in (self.plain, self.with_named):
             try:
-                answers.append(_answer(store.query(text)))
-            except SyntaxError:
-                return EngineReading(parses=False)
-            except OSError:  # the SERVICE call failed: it was made
-                return EngineReading(parses=True, calls_out=True)
+                answers.append(_answer(store.query(text, **options)))  # type: ignore[arg-type]
+            except (SyntaxError, OSError):
+                raise
             except Exception:  # noqa: BLE001 - evaluation errors: parsed, ran, failed
                 answers.append(None)
-        calls_out = self.listener.accepted > before
-        return EngineReading(True, calls_out, answers[0] != answers[1])
+        return answers[0] != answers[1]
 
 
 def _answer(result: object) -> object:
@@ -109,32 +130,35 @@ def _answer(result: object) -> object:
 
 
 def guard_verdict(text: str) -> tuple[str, object]:
-    """("service", ...) / ("refused", message) / ("syntax", message) / ("passed", facts) /
-    ("crash", exception)."""
+    """("service", ...) / ("refused", message) / ("syntax", message) / ("passed", CheckedQuery)
+    / ("crash", exception)."""
     try:
-        facts = check_query(text, lambda: [NAMED]).facts
+        checked = check_query(text, lambda: [CURATED, NAMED], base_iri=BASE)
     except QueryRefused as exc:
         return ("service" if "SERVICE" in str(exc) else "refused"), str(exc)
     except QuerySyntaxError as exc:
         return "syntax", str(exc)
     except Exception as exc:  # noqa: BLE001 - that is the finding
         return "crash", f"{type(exc).__name__}: {exc}"
-    return "passed", facts
+    return "passed", checked
 
 
 def findings_for(text: str, engine: Engine) -> tuple[EngineReading, str, list[str]]:
-    reading = engine.read(text)
     verdict, detail = guard_verdict(text)
+    checked = detail if isinstance(detail, CheckedQuery) else None
+    reading = engine.read(text, checked)
     found = []
     if verdict == "crash":
         found.append(f"guard crashed ({str(detail).split(':')[0]})")
-    if reading.parses and verdict == "passed":
-        facts = detail
+    if reading.parses and checked is not None:
+        facts = checked.facts
         if reading.calls_out:
             found.append("SERVICE called, guard passed it")
-        names = facts.from_graphs or facts.from_named_graphs or facts.graph_terms  # type: ignore[attr-defined]
-        if reading.reads_named and not names:
+        if reading.reads_named and not (facts.from_graphs or facts.from_named_graphs
+                                        or facts.graph_terms):
             found.append("named graph read, guard saw no FROM/GRAPH")
+        if reading.app_reads_named and not checked.can_read(NAMED):
+            found.append("run as the app runs it, reads the graph the guard says it cannot")
     if reading.parses and (reading.calls_out or reading.reads_named) and _screened(text):
         found.append("screened, yet the engine calls out or reads a named graph")
     return reading, verdict, found
@@ -225,12 +249,47 @@ def hand_written(url: str) -> dict[str, list[str]]:
                     "SELECT * WHERE " + "{ " * 30 + pattern + " }" * 30]
     cases["nesting and expressions"] = nesting
     prologue = [f"BASE <urn:x> PREFIX : <{url}> SELECT * WHERE {{ SERVICE : {{ {TRIPLE} }} }}",
-                f"PREFIX g: <urn:> SELECT * FROM g:g WHERE {{ {TRIPLE} }}",
-                f"BASE <urn:> SELECT * FROM <g> WHERE {{ {TRIPLE} }}",
-                f"PREFIX p:<urn:>SELECT*FROM p:g{{{TRIPLE}}}",
-                f"select*from<{NAMED}>{{{TRIPLE}}}",
-                f"SELECT * WHERE {{ GRAPH <{NAMED}> {{ {TRIPLE} }} }}",
-                f"PREFIX : <urn:> SELECT * WHERE {{ GRAPH :g {{ {TRIPLE} }} }}"]
+                f"PREFIX p:<{BASE}graph/>SELECT*FROM p:apart{{{TRIPLE}}}",
+                f"select*from<{NAMED}>{{{TRIPLE}}}"]
+    # Relative IRIs, resolved against the base the app passes, BASE, and PREFIX: each names
+    # the graph kept apart in the engine's reading (RFC 3986).
+    relative = ["graph/apart", "./graph/apart", "graph/x:y/../apart", "./x:y/../graph/apart",
+                "graph/./apart", "graph/../graph/apart", "//example.org/kg/graph/apart",
+                "/kg/graph/apart", "graph/apart?", ".//graph/apart", "graph/apart/.",
+                "graph/apart#", "x/../graph/apart", "a:b/../graph/apart"]
+    for rel in relative:
+        prologue += [f"SELECT * WHERE {{ GRAPH <{rel}> {{ {TRIPLE} }} }}",
+                     f"SELECT * FROM <{rel}> WHERE {{ {TRIPLE} }}",
+                     f"SELECT * FROM NAMED <{rel}> WHERE {{ GRAPH ?g {{ {TRIPLE} }} }}",
+                     f"PREFIX p: <{rel}> SELECT * WHERE {{ GRAPH p: {{ {TRIPLE} }} }}"]
+    for base, rel in (("graph/", "apart"), ("graph/x:y/../", "apart"), ("./graph/", "./apart"),
+                      ("x:y/../graph/", "apart"), ("graph", "graph/apart"),
+                      ("urn:x", NAMED), ("graph/#", "apart"), ("?q", "graph/apart")):
+        graph, via_prefix = f"GRAPH <{rel}> {{ {TRIPLE} }}", f"GRAPH p: {{ {TRIPLE} }}"
+        prologue += [f"BASE <{base}> SELECT * WHERE {{ {graph} }}",
+                     f"BASE <{base}> SELECT * FROM <{rel}> WHERE {{ {TRIPLE} }}",
+                     f"BASE <{base}> PREFIX p: <{rel}> SELECT * WHERE {{ {via_prefix} }}",
+                     f"BASE <{base}> BASE <{base}> SELECT * WHERE {{ {graph} }}",
+                     f"PREFIX p: <{rel}> BASE <{base}> SELECT * WHERE {{ {via_prefix} }}"]
+    # Prefixes declared twice, two prefixes for one namespace, rdflib's own bindings.
+    graph_ns, other = f"<{BASE}graph/>", "<urn:x/>"
+    for decls, pname in ((f"p: {other} PREFIX p: {graph_ns}", "p:apart"),
+                         (f"p: {graph_ns} PREFIX p: {other}", "p:apart"),
+                         (f"p: {graph_ns} PREFIX q: {graph_ns}", "q:apart"),
+                         (f"p: {graph_ns} PREFIX q: {graph_ns}", "p:apart"),
+                         (f"q: {graph_ns} PREFIX p: {graph_ns} PREFIX q: {other}", "p:apart"),
+                         (f"rdf: {graph_ns}", "rdf:apart"), (f"xml: {graph_ns}", "xml:apart"),
+                         (f"owl: {graph_ns}", "owl:apart"), (f"xsd: {graph_ns}", "xsd:apart"),
+                         (f"schema: {graph_ns}", "schema:apart"), (f": {graph_ns}", ":apart"),
+                         (f"rdfs: {graph_ns} PREFIX x: <{BASE}graph/apart>", "x:"),
+                         (f"p: <{BASE}graph/apart#> PREFIX q: <{BASE}graph/>", "q:apart")):
+        prologue += [f"PREFIX {decls} SELECT * WHERE {{ GRAPH {pname} {{ {TRIPLE} }} }}",
+                     f"PREFIX {decls} SELECT * FROM {pname} WHERE {{ {TRIPLE} }}",
+                     f"PREFIX {decls} SELECT * FROM NAMED {pname} WHERE "
+                     f"{{ GRAPH ?g {{ {TRIPLE} }} }}"]
+    for pname in ("p:apart", "p:x/../apart", "p:./apart", "p:%61part", "p:ap\\.art"):
+        prologue += [f"PREFIX p: <graph/> SELECT * WHERE {{ GRAPH {pname} {{ {TRIPLE} }} }}",
+                     f"PREFIX p: <graph/> SELECT * FROM {pname} WHERE {{ {TRIPLE} }}"]
     cases["prologue and names of graphs"] = prologue
     return cases
 
@@ -288,6 +347,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=5, help="findings shown per kind")
     args = parser.parse_args()
+    logging.getLogger("rdflib").setLevel(logging.ERROR)  # its warnings on odd IRIs
     listener = Listener()
     engine = Engine(listener)
     tally: Counter[str] = Counter()

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pyparsing import ParseBaseException, ParseResults
-from rdflib import Variable
-from rdflib.plugins.sparql.algebra import translatePrologue
+from rdflib import URIRef, Variable
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes_re, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Prologue
@@ -218,13 +217,13 @@ def _parsed(text: str, base_iri: str | None) -> QueryFacts:
                                f"found {_found(exc)}") from None
     prologue, query = parsed[0], parsed[1]
     try:
-        resolved = translatePrologue(prologue, base_iri)
+        resolved = _prologue(prologue, base_iri)
         graphs: dict[str, list[str]] = {"default": [], "named": []}
         # CompValue.get resolves values and is lax about missing keys; ask the dict itself.
         for clause in dict.get(query, "datasetClause") or ():
             for key, iris in graphs.items():
                 if key in clause:
-                    iris.append(str(resolved.absolutize(clause[key])))
+                    iris.append(_absolute(clause[key], resolved))
     except Exception as exc:  # rdflib raises bare Exception for an unknown prefix
         raise QuerySyntaxError(f"error in the dataset clause: {exc}") from None
     nodes = list(_nodes(query))
@@ -282,7 +281,90 @@ def _engine_escapes(text: str) -> str:
 
 def _graph_term(node: CompValue, resolved: Prologue) -> str | None:
     term = dict.get(node, "term")
-    return None if isinstance(term, Variable) else str(resolved.absolutize(term))
+    return None if isinstance(term, Variable) else _absolute(term, resolved)
+
+
+def _prologue(items: ParseResults, base_iri: str | None) -> Prologue:
+    """The base and prefixes a query declares, each IRI resolved as the engine resolves it.
+
+    rdflib's own (translatePrologue) takes a relative BASE as it is and leaves any IRI with a
+    ':' unresolved: GRAPH <graph/x:y/../community> or BASE <graph/> ... GRAPH <community> read
+    the community graph in Oxigraph while the guard named another, so the answer was kept
+    (web.sparql caches what cannot read that graph) and went stale when the graph changed."""
+    prologue = Prologue()
+    prologue.base = base_iri or ""
+    for item in items:
+        if item.name == "Base":
+            prologue.base = _resolve(str(item.iri), prologue.base)
+        elif item.name == "PrefixDecl":
+            prologue.bind(item.prefix, URIRef(_resolve(str(item.iri), prologue.base)))
+    return prologue
+
+
+def _absolute(term: object, prologue: Prologue) -> str:
+    if isinstance(term, CompValue):  # a prefixed name: its namespace is resolved already
+        return str(prologue.absolutize(term))
+    return _resolve(str(term), prologue.base)
+
+
+# RFC 3986 appendix B: scheme, authority, path, query, fragment.
+_REFERENCE = re.compile(r"^(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$",
+                        re.DOTALL)
+
+
+def _resolve(reference: str, base: str) -> str:
+    """RFC 3986 section 5.2, as the engine does it (Python's urljoin drops an empty query,
+    folds '//' and skips schemes it does not know). An absolute IRI is kept as written."""
+    ref = _REFERENCE.match(reference)
+    if not base or ref is None or ref.group(1) is not None:
+        return reference
+    based = _REFERENCE.match(base)
+    assert based is not None  # every string matches
+    scheme, authority, path, query = based.group(1), based.group(2), based.group(3), \
+        based.group(4)
+    r_authority, r_path, r_query, r_fragment = ref.group(2), ref.group(3), ref.group(4), \
+        ref.group(5)
+    if r_authority is not None:
+        authority, path, query = r_authority, _remove_dots(r_path), r_query
+    elif r_path == "":
+        query = r_query if r_query is not None else query
+    else:
+        if r_path.startswith("/"):
+            path = _remove_dots(r_path, authority is not None)
+        elif authority is not None and path == "":
+            path = _remove_dots("/" + r_path)
+        else:
+            path = _remove_dots(path[:path.rfind("/") + 1] + r_path, authority is not None)
+        query = r_query
+    return "".join((f"{scheme}:" if scheme is not None else "",
+                    f"//{authority}" if authority is not None else "", path,
+                    f"?{query}" if query is not None else "",
+                    f"#{r_fragment}" if r_fragment is not None else ""))
+
+
+def _remove_dots(path: str, authority: bool = True) -> str:
+    """RFC 3986 section 5.2.4, as the engine reads it where there is no authority."""
+    out: list[str] = []
+    while path:
+        if path.startswith("../"):
+            path = path[3:]
+        elif path.startswith(("./", "/./")):
+            path = path[2:]
+        elif path == "/.":
+            path = "/"
+        elif path.startswith("/../") or path == "/..":
+            # The engine keeps the root only of a segment that had one, or under an
+            # authority: urn:a/b and ../g give urn:g (RFC 3986 would write urn:/g).
+            root = out.pop().startswith("/") if out else authority
+            path = ("/" if root else "") + path[4:]
+        elif path in (".", ".."):
+            path = ""
+        else:
+            end = path.find("/", 1)
+            end = len(path) if end == -1 else end
+            out.append(path[:end])
+            path = path[end:]
+    return "".join(out)
 
 
 def _is_update(text: str) -> bool:
