@@ -3,23 +3,27 @@ a SERVICE call, a FROM / FROM NAMED dataset or a GRAPH pattern.
 
     .venv/bin/python bench/guard_fuzz.py [--seconds 120] [--seed 1] [--show 5]
 
-Each candidate text is read twice. Oxigraph (pyoxigraph, in this process) runs it on two
-stores: the same default graph, and one of them also a quad in the named graph <urn:g>. A
-SERVICE call is seen by a listener on loopback that every candidate's SERVICE names (or an
-OSError from the engine); a dataset or GRAPH pattern by the two answers differing (the query
-read the named graph). The guard (kg.query_guard) gives its verdict, and the screen
-(`_screened`) whether it would have read the facts without a parse. A finding is a text the
-engine parses and that either
+Each candidate text is read twice. Oxigraph (pyoxigraph, in this process) runs it, under the
+base BASE, on two stores that differ only by a quad in the graph kept apart (NAMED, as the
+community graph is): once as written, and, when the guard lets it through, once as web.sparql
+runs it (the guard's dataset, else the curated graph as the default graph). A SERVICE call is
+seen by a listener on loopback that every candidate's SERVICE names (or an OSError from the
+engine); a read of the graph kept apart by the two answers differing. The guard
+(kg.query_guard) gives its verdict, and the screen (`_screened`) whether it would have read
+the facts without a parse. A finding is a text the engine parses and that either
 
 - calls out (SERVICE) while check_query lets it through,
 - reads the named graph while check_query lets it through with no FROM, FROM NAMED or GRAPH,
-- is screened while the engine sees either of those, or
+- run as the app runs it, reads the graph kept apart while `can_read` says it cannot (the
+  answer would be cached past that graph's next change),
+- is screened while the engine calls out or reads a named graph, or
 - makes the guard raise anything but its own refusals (a 500 at /sparql).
 
 Candidates: the hand-written texts below (one class of lexical or grammatical difference each),
-then a mutation fuzzer over them until `--seconds` run out (inserting pieces, escaping
-characters, changing whitespace, comments and keyword case). It prints what it tried and found;
-it is not a test (the cases it finds become tests in tests/test_query_guard.py).
+then a mutation fuzzer over them until `--seconds` run out (inserting pieces and whole tokens,
+escaping characters, changing whitespace, comments and keyword case, deleting characters). It
+prints what it tried and found; it is not a test (the cases it finds become tests in
+tests/test_query_guard.py).
 """
 
 from __future__ import annotations
@@ -301,12 +305,20 @@ PIECES = ["\\u0022", "\\u0027", "\\u000a", "\\u000d", "\\u0023", "\\u003c", "\\u
           "'", '"', "'''", '"""', "<", ">", "\\", ".", ";", ",", "(", ")", "{", "}", "[", "]",
           "ex:", "ex:#\n", "a", "$", "?", "-", "+", "^^", "@en", " ", "\x00", "\x0b", "\x0c",
           "\u2028", "\x85", "\\.", "%41", "_:b", "<<", ">>", "{|", "|}", "~"]
+# Whole tokens, inserted between tokens: grammar rather than lexis.
+TOKENS = ["OPTIONAL {", "UNION {", "MINUS {", "FILTER(", "FILTER EXISTS {", "BIND(", "AS ?z)",
+          "VALUES ?z {", "SELECT * WHERE {", "{", "}", "(", ")", ".", ";", ",", "a", "?z",
+          "<urn:z>", "ex:z", "_:z", "[]", "()", "1", "-1", "1.5", "1e1", "true", "'z'", '"z"',
+          "'" * 3 + "z" + "'" * 3, '"z"@en', "'z'^^<urn:t>", "<<", ">>", "<<(", ")>>", "{|",
+          "|}", "~", "SILENT", "NAMED", "GRAPH", "SERVICE", "FROM", "DISTINCT", "LIMIT 1",
+          "ORDER BY", "GROUP BY", "HAVING(", "*", "/", "|", "^", "!", "?", "+", "<", ">", "<=",
+          "=", "&&"]
 WHITESPACE = [" ", "\t", "\n", "\r", "\r\n", "  ", "#c\n", "#c\r", "\x0b", "\x0c", "\x00",
               "\u00a0", "\u2028"]
 
 
 def mutate(text: str, rng: random.Random) -> str:
-    choice = rng.randrange(6)
+    choice = rng.randrange(7)
     position = rng.randrange(len(text) + 1)
     if choice == 0:  # insert a piece
         return text[:position] + rng.choice(PIECES) + text[position:]
@@ -326,6 +338,11 @@ def mutate(text: str, rng: random.Random) -> str:
             if word in text:
                 spelled = "".join(c.lower() if rng.random() < 0.5 else c for c in word)
                 return text.replace(word, spelled, 1)
+    if choice == 5:  # a token between two others
+        spaces = [i for i, c in enumerate(text) if c == " "]
+        if spaces:
+            i = rng.choice(spaces)
+            return f"{text[:i]} {rng.choice(TOKENS)} {text[i + 1:]}"
     if choice == 4 and position < len(text):  # delete a character
         return text[:position] + text[position + 1:]
     # a comment ended some way, with a piece inside
