@@ -211,6 +211,21 @@ def hand_written(url: str) -> dict[str, list[str]]:
         lines.append(f"SELECT *{end}FROM <{NAMED}> WHERE {{ {TRIPLE} }}")
         lines.append(f"# x{end}SELECT * FROM <{NAMED}> WHERE {{ {TRIPLE} }}")
     cases["line ends and whitespace"] = lines
+    # The screen drops lines that start with '#': a long string may end on one, code after.
+    long_strings = []
+    for pattern in hidden:
+        for quote in ("'''", '"""'):
+            for end in ("\n", "\r", "\r\n"):
+                for mark in ("#", " #", "\t# x "):
+                    long_strings += [
+                        f"SELECT * WHERE {{ BIND({quote}x{end}{mark}{quote} AS ?y) {pattern} }}",
+                        f"SELECT * WHERE {{ BIND({quote}x{end}{mark}{quote} AS ?y){end}"
+                        f"{pattern} }}",
+                        f"SELECT * WHERE {{ ?s ?p {quote}{end}{mark}{quote} . {pattern} }}",
+                        f"SELECT * WHERE {{ ?s ?p {quote}{end}{mark}{end}{mark}{quote}, 1 . "
+                        f"{pattern} }}"]
+        long_strings.append(f"SELECT * FROM <{NAMED}> WHERE {{ ?s ?p '''x\n#''' }}")
+    cases["long strings and comment lines"] = long_strings
     names = []
     for pattern in hidden:
         commented = pattern.replace(" ", "#x\n", 1)

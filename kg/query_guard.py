@@ -169,14 +169,19 @@ def _screened(text: str) -> QueryFacts | None:
 
     Sound because it looks for the keywords as bare letters anywhere outside whole comment
     lines: in strings, IRIs, names and trailing comments too (those texts are parsed). A line
-    whose first mark is '#' is a comment or lies inside a long string, whatever came before,
-    since an IRI never spans lines. Escapes (\\u0053ERVICE is SERVICE: SPARQL unescapes before
+    whose first mark is '#' is a comment, as no IRI and no short string spans lines, in a
+    text without long strings; one with them keeps its comment lines, as a long string may
+    end on such a line with code after it (BIND('''x<LF># ''' AS ?y) SERVICE ... passed the
+    screen, and Oxigraph called out). Escapes (\\u0053ERVICE is SERVICE: SPARQL unescapes before
     it parses) and letters outside ASCII (case folding) send the text to the parser. A screened
     text is not checked for syntax: the engine that runs it refuses what it cannot parse.
     """
     if not text.isascii() or "\\" in text:
         return None
-    code = "\n".join(line for line in _LINES.split(text) if not _COMMENT_LINE.match(line))
+    lines = _LINES.split(text)
+    if "'''" not in text and '"""' not in text:
+        lines = [line for line in lines if not _COMMENT_LINE.match(line)]
+    code = "\n".join(lines)
     lowered = code.lower()
     if any(word in lowered for word in _FACT_WORDS) or _depth(code) > SCREENED_DEPTH:
         return None

@@ -90,6 +90,9 @@ def request_attacks(url: str) -> dict[str, str]:
         # rdflib expanded the escape before reading a token, so a string hid the SERVICE.
         "SERVICE behind an escaped quote": "SELECT * WHERE { OPTIONAL { ?s ?p \"a\\u0022, '\" } "
                                            f"SERVICE <{url}> {{ ?s ?p ?o }} # ' }}\n}}",
+        # The screen took the line "# ''' AS ?y) SERVICE ..." for a comment and passed it.
+        "SERVICE after a long string": "SELECT * WHERE { BIND('''x\n# ''' AS ?y) "
+                                       f"SERVICE <{url}> {{ ?s ?p ?o }} }}",
         "FROM": f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
         "FROM NAMED": f"SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         "LOAD": f"LOAD <{url}>",

@@ -370,9 +370,19 @@ def test_screened_facts_are_the_parsed_facts(text: str) -> None:
     "SELECT * WHERE " + "{ " * 40 + "?s ?p ?o" + " }" * 40,  # deep: the parser refuses it
     "INSERT DATA { <urn:a> <urn:b> <urn:c> }",  # no query form after the prologue
     "PREFIX:<urn:x> SELECT * {}",  # a prologue this reading cannot place
+    # A long string may end on a line that starts with '#', and code follow it there.
+    "SELECT * WHERE { BIND('''x\n# ''' AS ?y) SERVICE <http://x/> { ?s ?p ?o } }",
+    'SELECT * WHERE { BIND("""x\n  #""" AS ?y) GRAPH ?g { ?s ?p ?o } }',
 ])
 def test_what_might_name_a_service_a_dataset_or_a_graph_is_parsed(text: str) -> None:
     assert _screened(text) is None
+
+
+def test_a_graph_pattern_after_a_long_string_ending_on_a_comment_line_is_seen() -> None:
+    # The screen dropped the line "#''' AS ?y) GRAPH ?g {...}" as a comment and passed the
+    # query as reading the default graph only; Oxigraph read every named graph.
+    query = "SELECT * WHERE { BIND('''x\n#''' AS ?y) GRAPH ?g { ?s ?p ?o } }"
+    assert check_query(query, lambda: GRAPHS).facts.graph_terms == (None,)
 
 
 def test_a_screened_syntax_error_is_the_engines_400(client) -> None:
