@@ -21,7 +21,8 @@ the facts without a parse. A finding is a text the engine parses and that either
 
 Candidates: the hand-written texts below (one class of lexical or grammatical difference each),
 then a mutation fuzzer over them until `--seconds` run out (inserting pieces and whole tokens,
-escaping characters, changing whitespace, comments and keyword case, deleting characters). It
+escaping characters, changing whitespace, comments and keyword case, deleting characters),
+then for a quarter of that texts assembled at random from pieces around the screen. It
 prints what it tried and found; it is not a test (the cases it finds become tests in
 tests/test_query_guard.py).
 """
@@ -373,6 +374,20 @@ def fuzzed(seeds: list[str], rng: random.Random) -> Iterator[str]:
         yield text
 
 
+def assembled(url: str, rng: random.Random) -> Iterator[str]:
+    """Texts put together from pieces around the screen's reading: comment lines, long and
+    short strings, line ends, with the words it looks for inside and outside them."""
+    pieces = ["\n#", "\r#", "\r\n#", "\n  #", "\n", "\r", " # ", "'''", '"""', "'", '"', "<",
+              ">", f"SERVICE <{url}> {{ {TRIPLE} }}", f"GRAPH ?g {{ {TRIPLE} }}", "BIND(",
+              " AS ?y)", "?s ?p ", ".", ",", "x", "{", "}", "(", ")", f"FROM <{NAMED}>"]
+    while True:
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(2, 9)))
+        if rng.random() < 0.5:
+            yield f"SELECT * WHERE {{ {body} }}"
+        else:
+            yield f"SELECT * {body} WHERE {{ {TRIPLE} }}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=120.0)
@@ -413,6 +428,11 @@ def main() -> int:
         if time.monotonic() > deadline:
             break
         run(text, "fuzz")
+    deadline = time.monotonic() + args.seconds / 4
+    for text in assembled(listener.url, rng):
+        if time.monotonic() > deadline:
+            break
+        run(text, "assembled")
     print()
     for key in sorted(tally):
         print(f"{key}: {tally[key]}")
