@@ -247,6 +247,20 @@ def hand_written(url: str) -> dict[str, list[str]]:
                   f"SELECT * WHERE {{ BIND(1 AS ?a) FILTER(?a<?b){behind_less} }}",
                   f"SELECT * WHERE {{ ?s ?p \"x\"@en.{pattern} }}",
                   f"SELECT * WHERE {{ ?s ?p \"x\"^^<urn:t>.{pattern} }}"]
+    # Oxigraph reads a keyword glued to the name after it (SERVICEp:x is SERVICE p:x).
+    glued = f"PREFIX p: <{url}> PREFIX SERVICEp: <urn:> PREFIX GRAPHp: <urn:> "
+    names += [f"{glued}SELECT * WHERE {{ SERVICEp:x {{ {TRIPLE} }} }}",
+              f"{glued}SELECT * WHERE {{ {TRIPLE} . SERVICEp:x {{ {TRIPLE} }} }}",
+              f"{glued}SELECT * WHERE {{ {TRIPLE} SERVICEp:x {{ {TRIPLE} }} }}",
+              f"{glued}SELECT * WHERE {{ ?s ?p SERVICEp:x {{ {TRIPLE} }} }}",
+              f"{glued}SELECT * WHERE {{ FILTER SERVICEp:x(?o) {{ {TRIPLE} }} }}",
+              f"{glued}SELECT * WHERE {{ SERVICESILENTp:x {{ {TRIPLE} }} }}",
+              f"{glued}SELECT * WHERE {{ GRAPHp:x {{ {TRIPLE} }} }}",
+              f"{glued}SELECT * WHERE {{ ?s ?p GRAPHp:x {{ {TRIPLE} }} }}",
+              f"{glued}SELECT * FROMp:x WHERE {{ {TRIPLE} }}",
+              f"SELECT * FROMNAMED<{NAMED}> WHERE {{ GRAPH ?g {{ {TRIPLE} }} }}",
+              f"SELECT * FROM<{NAMED}>WHERE{{ {TRIPLE} }}",
+              f"SELECT * WHERE {{ FILTER NOTEXISTS {{ SERVICE <{url}> {{ {TRIPLE} }} }} }}"]
     cases["names, keywords, numbers, operators"] = names
     nesting = []
     for pattern in hidden:
