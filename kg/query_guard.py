@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pyparsing import ParseBaseException, ParseResults
-from rdflib import Variable
-from rdflib.plugins.sparql.algebra import translatePrologue
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib import URIRef, Variable
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes_re, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Prologue
 
@@ -170,14 +169,19 @@ def _screened(text: str) -> QueryFacts | None:
 
     Sound because it looks for the keywords as bare letters anywhere outside whole comment
     lines: in strings, IRIs, names and trailing comments too (those texts are parsed). A line
-    whose first mark is '#' is a comment or lies inside a long string, whatever came before,
-    since an IRI never spans lines. Escapes (\\u0053ERVICE is SERVICE: SPARQL unescapes before
+    whose first mark is '#' is a comment, as no IRI and no short string spans lines, in a
+    text without long strings; one with them keeps its comment lines, as a long string may
+    end on such a line with code after it (BIND('''x<LF># ''' AS ?y) SERVICE ... passed the
+    screen, and Oxigraph called out). Escapes (\\u0053ERVICE is SERVICE: SPARQL unescapes before
     it parses) and letters outside ASCII (case folding) send the text to the parser. A screened
     text is not checked for syntax: the engine that runs it refuses what it cannot parse.
     """
     if not text.isascii() or "\\" in text:
         return None
-    code = "\n".join(line for line in _LINES.split(text) if not _COMMENT_LINE.match(line))
+    lines = _LINES.split(text)
+    if "'''" not in text and '"""' not in text:
+        lines = [line for line in lines if not _COMMENT_LINE.match(line)]
+    code = "\n".join(lines)
     lowered = code.lower()
     if any(word in lowered for word in _FACT_WORDS) or _depth(code) > SCREENED_DEPTH:
         return None
@@ -204,7 +208,7 @@ def _parsed(text: str, base_iri: str | None) -> QueryFacts:
     # rdflib's comments run to LF alone, the engines' to CR or LF: a comment ended by a bare CR
     # hid what followed it (a SERVICE) from the guard, and Oxigraph ran it. Read as the
     # engines read it; line breaks change no fact (no IRI or short string holds one).
-    text = _LINES.sub("\n", text)
+    text = _engine_escapes(_LINES.sub("\n", text))
     try:
         with PARSER_LOCK:
             parsed = parseQuery(text)
@@ -218,13 +222,13 @@ def _parsed(text: str, base_iri: str | None) -> QueryFacts:
                                f"found {_found(exc)}") from None
     prologue, query = parsed[0], parsed[1]
     try:
-        resolved = translatePrologue(prologue, base_iri)
+        resolved = _prologue(prologue, base_iri)
         graphs: dict[str, list[str]] = {"default": [], "named": []}
         # CompValue.get resolves values and is lax about missing keys; ask the dict itself.
         for clause in dict.get(query, "datasetClause") or ():
             for key, iris in graphs.items():
                 if key in clause:
-                    iris.append(str(resolved.absolutize(clause[key])))
+                    iris.append(_absolute(clause[key], resolved))
     except Exception as exc:  # rdflib raises bare Exception for an unknown prefix
         raise QuerySyntaxError(f"error in the dataset clause: {exc}") from None
     nodes = list(_nodes(query))
@@ -240,9 +244,132 @@ def _parsed(text: str, base_iri: str | None) -> QueryFacts:
                       graph_terms=graph_terms)
 
 
+# An escape as the engine reads it (\\u and four hex digits, \\U and eight), or an escaped
+# backslash, after which no escape starts.
+_ENGINE_ESCAPE = re.compile(r"\\\\|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# What may end, open or escape a string, an IRI, a comment or a name.
+_TOKEN_MARKS = frozenset("\"'\\<>{}|^`") | frozenset(map(chr, range(0x21)))
+
+
+def _engine_escapes(text: str) -> str:
+    """The text with its escapes written as the characters they stand for, so that rdflib,
+    which would otherwise expand them over the whole text before it reads a token, reads the
+    tokens the engine reads.
+
+    Oxigraph reads an escape as one character of the IRI or string it is in (elsewhere it is a
+    syntax error); rdflib expanded "a\\u0022, '" to "a", ' and a string opened there hid a
+    SERVICE from the guard that Oxigraph then called. rdflib also takes \\u with eight hex
+    digits, and \\U with four: the engine does not. So an escape standing for a mark that
+    ends, opens or escapes a token is refused, and so is a text in which rdflib would still
+    find an escape once the engine's are expanded ("\\\\u0041", a backslash then u0041).
+    """
+    def expand(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2)
+        if code is None:
+            return match.group()  # an escaped backslash
+        point = int(code, 16)
+        if point > 0x10FFFF:
+            raise QuerySyntaxError(f"{match.group()} is not a Unicode code point.")
+        if chr(point) in _TOKEN_MARKS:
+            raise QueryRefused(f"The escape {match.group()} stands for a quote, bracket, "
+                               f"backslash, space or control character; write it as itself "
+                               f"(in a string, as \\\", \\', \\\\, \\n, \\r or \\t).")
+        return chr(point)
+
+    expanded = _ENGINE_ESCAPE.sub(expand, text)
+    if left := expandUnicodeEscapes_re.search(expanded):
+        raise QueryRefused(f"The text holds {left.group()!r} once its escapes are read, which "
+                           f"this endpoint's parser would read as one more escape; a backslash "
+                           f"before u and hex digits is not accepted.")
+    return expanded
+
+
 def _graph_term(node: CompValue, resolved: Prologue) -> str | None:
     term = dict.get(node, "term")
-    return None if isinstance(term, Variable) else str(resolved.absolutize(term))
+    return None if isinstance(term, Variable) else _absolute(term, resolved)
+
+
+def _prologue(items: ParseResults, base_iri: str | None) -> Prologue:
+    """The base and prefixes a query declares, each IRI resolved as the engine resolves it.
+
+    rdflib's own (translatePrologue) takes a relative BASE as it is and leaves any IRI with a
+    ':' unresolved: GRAPH <graph/x:y/../community> or BASE <graph/> ... GRAPH <community> read
+    the community graph in Oxigraph while the guard named another, so the answer was kept
+    (web.sparql caches what cannot read that graph) and went stale when the graph changed."""
+    prologue = Prologue()
+    prologue.base = base_iri or ""
+    for item in items:
+        if item.name == "Base":
+            prologue.base = _resolve(str(item.iri), prologue.base)
+        elif item.name == "PrefixDecl":
+            prologue.bind(item.prefix, URIRef(_resolve(str(item.iri), prologue.base)))
+    return prologue
+
+
+def _absolute(term: object, prologue: Prologue) -> str:
+    if isinstance(term, CompValue):  # a prefixed name: its namespace is resolved already
+        return str(prologue.absolutize(term))
+    return _resolve(str(term), prologue.base)
+
+
+# RFC 3986 appendix B: scheme, authority, path, query, fragment.
+_REFERENCE = re.compile(r"^(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$",
+                        re.DOTALL)
+
+
+def _resolve(reference: str, base: str) -> str:
+    """RFC 3986 section 5.2, as the engine does it (Python's urljoin drops an empty query,
+    folds '//' and skips schemes it does not know). An absolute IRI is kept as written."""
+    ref = _REFERENCE.match(reference)
+    if not base or ref is None or ref.group(1) is not None:
+        return reference
+    based = _REFERENCE.match(base)
+    assert based is not None  # every string matches
+    scheme, authority, path, query = based.group(1), based.group(2), based.group(3), \
+        based.group(4)
+    r_authority, r_path, r_query, r_fragment = ref.group(2), ref.group(3), ref.group(4), \
+        ref.group(5)
+    if r_authority is not None:
+        authority, path, query = r_authority, _remove_dots(r_path), r_query
+    elif r_path == "":
+        query = r_query if r_query is not None else query
+    else:
+        if r_path.startswith("/"):
+            path = _remove_dots(r_path, authority is not None)
+        elif authority is not None and path == "":
+            path = _remove_dots("/" + r_path)
+        else:
+            path = _remove_dots(path[:path.rfind("/") + 1] + r_path, authority is not None)
+        query = r_query
+    return "".join((f"{scheme}:" if scheme is not None else "",
+                    f"//{authority}" if authority is not None else "", path,
+                    f"?{query}" if query is not None else "",
+                    f"#{r_fragment}" if r_fragment is not None else ""))
+
+
+def _remove_dots(path: str, authority: bool = True) -> str:
+    """RFC 3986 section 5.2.4, as the engine reads it where there is no authority."""
+    out: list[str] = []
+    while path:
+        if path.startswith("../"):
+            path = path[3:]
+        elif path.startswith(("./", "/./")):
+            path = path[2:]
+        elif path == "/.":
+            path = "/"
+        elif path.startswith("/../") or path == "/..":
+            # The engine keeps the root only of a segment that had one, or under an
+            # authority: urn:a/b and ../g give urn:g (RFC 3986 would write urn:/g).
+            root = out.pop().startswith("/") if out else authority
+            path = ("/" if root else "") + path[4:]
+        elif path in (".", ".."):
+            path = ""
+        else:
+            end = path.find("/", 1)
+            end = len(path) if end == -1 else end
+            out.append(path[:end])
+            path = path[end:]
+    return "".join(out)
 
 
 def _is_update(text: str) -> bool:

@@ -87,6 +87,12 @@ def request_attacks(url: str) -> dict[str, str]:
         # '<?b)SERVICE#>' reads as an IRI to a tokenizer, as less-than and a comment to the engine.
         "SERVICE behind a less-than": "SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<?b)SERVICE#>\n"
                                       f"<{url}> {{ ?s ?p ?o }} }}",
+        # rdflib expanded the escape before reading a token, so a string hid the SERVICE.
+        "SERVICE behind an escaped quote": "SELECT * WHERE { OPTIONAL { ?s ?p \"a\\u0022, '\" } "
+                                           f"SERVICE <{url}> {{ ?s ?p ?o }} # ' }}\n}}",
+        # The screen took the line "# ''' AS ?y) SERVICE ..." for a comment and passed it.
+        "SERVICE after a long string": "SELECT * WHERE { BIND('''x\n# ''' AS ?y) "
+                                       f"SERVICE <{url}> {{ ?s ?p ?o }} }}",
         "FROM": f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
         "FROM NAMED": f"SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         "LOAD": f"LOAD <{url}>",

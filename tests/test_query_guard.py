@@ -8,10 +8,19 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 from kg.queries import canned_queries
-from kg.query_guard import EMPTY_GRAPH, READ_ONLY, QueryRefused, _parsed, _screened, check_query
+from kg.query_guard import (
+    EMPTY_GRAPH,
+    READ_ONLY,
+    QueryRefused,
+    _parsed,
+    _resolve,
+    _screened,
+    check_query,
+)
 from kg.store import QuerySyntaxError
 
 DATA = "https://w3id.org/remedy-kg/graph/data"
@@ -75,6 +84,45 @@ def test_updates_are_refused_as_read_only(update: str) -> None:
 def test_service_is_refused_in_every_form(name: str) -> None:
     with pytest.raises(QueryRefused, match="SERVICE is not allowed"):
         check_query(SERVICES[name], lambda: GRAPHS)
+
+
+# rdflib expands \u escapes over the whole text before it reads a token (and takes \u with eight
+# hex digits); Oxigraph reads one as a character of the string or IRI it is in. The guard
+# passed each of these with no facts, and Oxigraph ran the SERVICE, the GRAPH or the FROM.
+HIDDEN_BEHIND_AN_ESCAPE = {
+    "SERVICE after an escaped quote": "SELECT * WHERE { OPTIONAL { ?s ?p \"a\\u0022, '\" } "
+                                      "SERVICE <http://x/> { ?s ?p ?o } # ' }\n}",
+    "SERVICE after an escaped apostrophe": "SELECT * WHERE { OPTIONAL { ?s ?p 'a\\u0027, \"' } "
+                                           "SERVICE <http://x/> { ?s ?p ?o } # \" }\n}",
+    "SERVICE after a quote in eight digits": "SELECT * WHERE { OPTIONAL { ?s ?p \"a\\u00000022, "
+                                             "'\" } SERVICE <http://x/> { ?s ?p ?o } # ' }\n}",
+    "SERVICE after \\U": "SELECT * WHERE { OPTIONAL { ?s ?p 'a\\U00000027, \"' } "
+                         "SERVICE <http://x/> { ?s ?p ?o } # \" }\n}",
+    "GRAPH": "SELECT * WHERE { OPTIONAL { ?s ?p \"a\\u0022, '\" } GRAPH ?g { ?s ?p ?o } # ' }\n}",
+    "FROM": "SELECT (CONCAT(\"a\\u0022, '\", \"b\") AS ?x) ?o FROM <urn:g> WHERE { ?s ?p ?o } "
+            "# ') AS ?x) WHERE { }\n",
+}
+
+
+@pytest.mark.parametrize("name", HIDDEN_BEHIND_AN_ESCAPE)
+def test_an_escaped_quote_cannot_hide_a_service_a_graph_or_a_dataset(name: str) -> None:
+    with pytest.raises(QueryRefused, match="escape"):
+        check_query(HIDDEN_BEHIND_AN_ESCAPE[name], lambda: GRAPHS)
+
+
+def test_escapes_are_read_as_the_engine_reads_them() -> None:
+    # rdflib read \u00410042 as one code point past Unicode and raised ValueError (a 500);
+    # the engine reads "A0042".
+    assert check_query('SELECT * WHERE { ?s ?p "\\u00410042" }', lambda: GRAPHS).form == "SELECT"
+    assert check_query('SELECT * WHERE { ?s ?p "caf\\u00e9" }', lambda: GRAPHS).form == "SELECT"
+    checked = check_query("ASK FROM <https://w3id.org/remedy-kg/graph/\\u0064ata> { ?s ?p ?o }",
+                          lambda: GRAPHS)
+    assert checked.facts.from_graphs == (DATA,) and checked.unheld == ()
+    with pytest.raises(QuerySyntaxError, match="not a Unicode code point"):
+        check_query('SELECT * WHERE { ?s ?p "\\U00110000" }', lambda: GRAPHS)
+    # A backslash, then u and hex digits: rdflib would expand what the engine reads as text.
+    with pytest.raises(QueryRefused, match="backslash before u"):
+        check_query('SELECT * WHERE { ?s ?p "\\\\u0041" }', lambda: GRAPHS)
 
 
 def test_the_word_service_in_data_is_not_a_service() -> None:
@@ -221,6 +269,35 @@ def test_which_queries_can_read_the_community_graph(query: str, reads: bool) -> 
     assert check_query(query, lambda: held).can_read(COMMUNITY) is reads
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { GRAPH <graph/x:y/../community> { ?s ?p ?o } }",
+    "BASE <graph/> SELECT * WHERE { GRAPH <community> { ?s ?p ?o } }",
+    "BASE <?q> SELECT * WHERE { GRAPH <graph/community> { ?s ?p ?o } }",
+    "PREFIX g: <./x:y/../graph/> SELECT * WHERE { GRAPH g:community { ?s ?p ?o } }",
+])
+def test_a_graph_named_by_a_relative_iri_is_the_one_the_engine_reads(query: str) -> None:
+    # rdflib left an IRI holding a ':' unresolved and took a relative BASE as written: the
+    # guard named another graph than the community graph Oxigraph read, and web.sparql kept
+    # the answer (it keeps those that cannot read that graph) past the graph's next change.
+    checked = check_query(query, lambda: [DATA, COMMUNITY],
+                          base_iri="https://w3id.org/remedy-kg/")
+    assert checked.facts.graph_terms == (COMMUNITY,)
+    assert checked.can_read(COMMUNITY)
+
+
+def test_relative_iris_resolve_as_the_engine_resolves_them() -> None:
+    bases = ["https://w3id.org/remedy-kg/graph/data", "http://a/b/c/d;p?q", "urn:a/b",
+             "file:/a/b"]
+    references = ["g", "./g", "g/", "/g", "//g", "?y", "#s", "", ".", "..", "../g", "../..",
+                  "../../../g", "/./g", "/../g", "g.", ".g", "g/./h", "g/../h", "g;x=1/../y",
+                  "g?y/./x", "g#s/../x", "x:y/../g", ".//g", "g?", "g#", "https://h/./g"]
+    for base in bases:
+        for reference in references:
+            (row,) = pyoxigraph.Store().query(f"SELECT (<{reference}> AS ?x) {{}}",
+                                              base_iri=base)
+            assert _resolve(reference, base) == row["x"].value, (base, reference)
+
+
 def test_protocol_graphs_decide_what_a_graph_pattern_reaches() -> None:
     held = ["https://w3id.org/remedy-kg/graph/data", COMMUNITY]
     query = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -293,9 +370,19 @@ def test_screened_facts_are_the_parsed_facts(text: str) -> None:
     "SELECT * WHERE " + "{ " * 40 + "?s ?p ?o" + " }" * 40,  # deep: the parser refuses it
     "INSERT DATA { <urn:a> <urn:b> <urn:c> }",  # no query form after the prologue
     "PREFIX:<urn:x> SELECT * {}",  # a prologue this reading cannot place
+    # A long string may end on a line that starts with '#', and code follow it there.
+    "SELECT * WHERE { BIND('''x\n# ''' AS ?y) SERVICE <http://x/> { ?s ?p ?o } }",
+    'SELECT * WHERE { BIND("""x\n  #""" AS ?y) GRAPH ?g { ?s ?p ?o } }',
 ])
 def test_what_might_name_a_service_a_dataset_or_a_graph_is_parsed(text: str) -> None:
     assert _screened(text) is None
+
+
+def test_a_graph_pattern_after_a_long_string_ending_on_a_comment_line_is_seen() -> None:
+    # The screen dropped the line "#''' AS ?y) GRAPH ?g {...}" as a comment and passed the
+    # query as reading the default graph only; Oxigraph read every named graph.
+    query = "SELECT * WHERE { BIND('''x\n#''' AS ?y) GRAPH ?g { ?s ?p ?o } }"
+    assert check_query(query, lambda: GRAPHS).facts.graph_terms == (None,)
 
 
 def test_a_screened_syntax_error_is_the_engines_400(client) -> None:
