@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import pyoxigraph as ox
 from pyparsing import ParseBaseException, ParseResults
 from rdflib import URIRef, Variable
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes_re, parseQuery, parseUpdate
@@ -312,64 +313,19 @@ def _absolute(term: object, prologue: Prologue) -> str:
     return _resolve(str(term), prologue.base)
 
 
-# RFC 3986 appendix B: scheme, authority, path, query, fragment.
-_REFERENCE = re.compile(r"^(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$",
-                        re.DOTALL)
-
-
 def _resolve(reference: str, base: str) -> str:
-    """RFC 3986 section 5.2, as the engine does it (Python's urljoin drops an empty query,
-    folds '//' and skips schemes it does not know). An absolute IRI is kept as written."""
-    ref = _REFERENCE.match(reference)
-    if not base or ref is None or ref.group(1) is not None:
+    """The IRI the engine reads for `reference` under `base`, asked of the engine itself:
+    Python's urljoin drops an empty query, folds '//' and skips schemes it does not know, and
+    rdflib leaves any IRI with a ':' as it is. An absolute IRI stays as written, as there.
+    (`reference` is an IRIREF token's text: no '>' or space can end the query early.)"""
+    if not base:
         return reference
-    based = _REFERENCE.match(base)
-    assert based is not None  # every string matches
-    scheme, authority, path, query = based.group(1), based.group(2), based.group(3), \
-        based.group(4)
-    r_authority, r_path, r_query, r_fragment = ref.group(2), ref.group(3), ref.group(4), \
-        ref.group(5)
-    if r_authority is not None:
-        authority, path, query = r_authority, _remove_dots(r_path), r_query
-    elif r_path == "":
-        query = r_query if r_query is not None else query
-    else:
-        if r_path.startswith("/"):
-            path = _remove_dots(r_path, authority is not None)
-        elif authority is not None and path == "":
-            path = _remove_dots("/" + r_path)
-        else:
-            path = _remove_dots(path[:path.rfind("/") + 1] + r_path, authority is not None)
-        query = r_query
-    return "".join((f"{scheme}:" if scheme is not None else "",
-                    f"//{authority}" if authority is not None else "", path,
-                    f"?{query}" if query is not None else "",
-                    f"#{r_fragment}" if r_fragment is not None else ""))
-
-
-def _remove_dots(path: str, authority: bool = True) -> str:
-    """RFC 3986 section 5.2.4, as the engine reads it where there is no authority."""
-    out: list[str] = []
-    while path:
-        if path.startswith("../"):
-            path = path[3:]
-        elif path.startswith(("./", "/./")):
-            path = path[2:]
-        elif path == "/.":
-            path = "/"
-        elif path.startswith("/../") or path == "/..":
-            # The engine keeps the root only of a segment that had one, or under an
-            # authority: urn:a/b and ../g give urn:g (RFC 3986 would write urn:/g).
-            root = out.pop().startswith("/") if out else authority
-            path = ("/" if root else "") + path[4:]
-        elif path in (".", ".."):
-            path = ""
-        else:
-            end = path.find("/", 1)
-            end = len(path) if end == -1 else end
-            out.append(path[:end])
-            path = path[end:]
-    return "".join(out)
+    try:
+        (row,) = ox.Store().query(f"SELECT (<{reference}> AS ?iri) {{}}", base_iri=base)
+    except (SyntaxError, ValueError) as exc:
+        raise QuerySyntaxError(f"<{reference}> does not resolve against <{base}>: "
+                               f"{exc}") from None
+    return row["iri"].value  # type: ignore[index]
 
 
 def _is_update(text: str) -> bool:
