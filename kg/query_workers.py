@@ -367,6 +367,7 @@ def _serve(conn: Connection, source: StoreSource, memory_bytes: int | None = Non
         # VALUES, sorted): past the cap an allocation fails, instead of the machine's memory.
         # The data segment counts heap and anonymous maps, not the store's files.
         resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+    _grow_stack_limit()
     follower = source.follower()
     journal_seen: tuple[int, int, int] | None = None
     while True:
@@ -401,6 +402,21 @@ def _serve(conn: Connection, source: StoreSource, memory_bytes: int | None = Non
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
         if time.monotonic() - started >= TRIM_AFTER_S:
             heap.trim()  # a long query's answer is freed: give its heap back (kg/heap.py)
+
+
+# The engine parses and evaluates a query by recursion, on this process's main thread: a 24 kB
+# chain of 8,000 '+' overflowed the usual 8 MB stack and killed the worker (a 503); the longest
+# a request may carry (64 kB, 21,000 terms) needed 24-32 MB, and 80 kB chains of UNION or ||
+# ran within this limit. The main thread's stack grows on demand up to the soft limit (Linux
+# leaves at least 128 MB below it), so only a query that needs the room takes it.
+STACK_BYTES = 128 * 2**20
+
+
+def _grow_stack_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    wanted = STACK_BYTES if hard == resource.RLIM_INFINITY else min(STACK_BYTES, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
 
 
 def _journal_state(path: os.PathLike[str] | str) -> tuple[int, int, int]:
