@@ -17,6 +17,7 @@ from kg.namespaces import BASE, PREFIXES, SCHEMA, SH, Graphs
 from kg.queries import CannedQuery, canned_queries, header
 from kg.query_guard import QueryRefused, query_facts
 from kg.store import QuerySyntaxError
+from kg.store.oxigraph import check_syntax
 
 # Where the examples say they run: the endpoint under the dataset's base, as every IRI we print.
 ENDPOINT = URIRef(BASE + "sparql")
@@ -44,6 +45,8 @@ def add_example(graph: Graph, query: CannedQuery, endpoint: URIRef = ENDPOINT) -
     example can take, is a LoadError naming it: the build stops before writing anything."""
     path = Path("kg", "queries", f"{query.name}.rq")
     try:
+        # The engine's own parse: the guard screens texts like these without one.
+        check_syntax(query.text)
         form = query_facts(query.text).form
     except (QuerySyntaxError, QueryRefused) as exc:
         raise LoadError([SyntaxProblem(path, None, str(exc))]) from exc

@@ -12,7 +12,8 @@ import pytest
 from rdflib import Literal
 
 from kg.store import QuerySyntaxError, QueryTimeout, StoreError, open_store
-from kg.store.remote import Endpoints, RemoteStore, _check_syntax
+from kg.store.oxigraph import check_syntax
+from kg.store.remote import Endpoints, RemoteStore
 from kg.store.transport import Credentials, EngineError, Retry, with_retries
 from tests.engines import free_port
 
@@ -171,7 +172,7 @@ def test_syntax_errors_are_caught_before_the_engine_with_the_usual_message(
     ("describe <urn:x>", "DESCRIBE"),
 ])
 def test_the_syntax_check_parses_and_evaluates_nothing(query: str, form: str) -> None:
-    assert _check_syntax(query) == form
+    assert check_syntax(query) == form
 
 
 def test_virtuoso_partial_answer_is_a_timeout_not_a_result(fake: FakeEngine) -> None:

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
@@ -25,9 +24,9 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from kg.formats import RdfSyntax
 from kg.namespaces import Namespaces
 from kg.results import QueryResult
-from kg.sparql_text import form_after_prologue, prologue
-from kg.store.base import QuerySyntaxError, QueryTimeout, Store, StoreError
-from kg.store.oxigraph import STAGING_SUFFIX
+from kg.sparql_text import prologue
+from kg.store.base import QueryTimeout, Store, StoreError
+from kg.store.oxigraph import STAGING_SUFFIX, check_syntax
 from kg.store.transport import (
     Answer,
     Credentials,
@@ -133,7 +132,7 @@ class RemoteStore(Store):
     ) -> QueryResult:
         # `max_rows` is not sent: a LIMIT would change the query's meaning for the engine, and
         # the caller caps the answer.
-        form = _check_syntax(sparql, base_iri)
+        form = check_syntax(sparql, base_iri)
         if base_iri and not prologue(sparql).declares_base:
             # Engines take no base with a query: a BASE before it resolves the same. Virtuoso
             # refuses a second BASE, so a query with its own keeps just that one.
@@ -151,7 +150,7 @@ class RemoteStore(Store):
         wrapper.setQuery(sparql)
         # SPARQLWrapper guesses the form from keywords in the text, comments included: a SELECT
         # whose comment said "ask" came back as an empty ASK, one that said "no clear difference"
-        # was sent as a CLEAR update. The parser's answer (from _check_syntax) wins.
+        # was sent as a CLEAR update. The parser's answer (from check_syntax) wins.
         if form is not None:
             wrapper.queryType = form
         form = wrapper.queryType
@@ -324,29 +323,6 @@ class RemoteStore(Store):
             raise StoreError(f"{self.endpoints.query} answered {len(rows)} of {expected} triples: "
                              "raise the engine's result size limit to dump the dataset")
         return rows
-
-
-def _check_syntax(sparql: str, base_iri: str | None = None) -> str | None:
-    """Parse with the embedded store's parser: the same messages on every backend, and engines
-    only ever see standard SPARQL 1.1. Returns the query form read after the prologue (None if
-    it could not tell: SPARQLWrapper then guesses).
-
-    Nothing is evaluated: pyoxigraph parses the query before it checks its arguments, and two
-    that may not go together make it stop there. Run on an empty store, an ASK, an ORDER BY or
-    an aggregate was evaluated here in full, with no time limit: three VALUES of 300 numbers
-    took 6 s, and each more one multiplies it by 300.
-    """
-    try:
-        ox.Store().query(sparql, base_iri=base_iri, use_default_graph_as_union=True,
-                         default_graph=_PARSED_ONLY)
-    except SyntaxError as exc:
-        raise QuerySyntaxError(str(exc)) from exc
-    except ValueError:
-        return form_after_prologue(sparql)  # parsed; refused the arguments, as meant
-    raise StoreError("pyoxigraph evaluated a query it was meant only to parse")
-
-
-_PARSED_ONLY = ox.NamedNode("urn:x-remedy-kg:parse-only")
 
 
 # -- HTTP answers to rdflib terms ---------------------------------------------------------------
