@@ -184,12 +184,48 @@ def _screened(text: str) -> QueryFacts | None:
         lines = [line for line in lines if not _COMMENT_LINE.match(line)]
     code = "\n".join(lines)
     lowered = code.lower()
-    if any(word in lowered for word in _FACT_WORDS) or _depth(code) > SCREENED_DEPTH:
+    if any(word in lowered for word in _FACT_WORDS) or _depth(code) > SCREENED_DEPTH \
+            or _chain_marks(lowered) > MAX_CHAIN:
         return None
     form = form_after_prologue(code)
     if form is None:
         return None
     return QueryFacts(form=form, from_graphs=(), from_named_graphs=(), has_service=False)
+
+
+# The engines nest one level of their recursion per link of a chain (a + b + c is (a + b) + c):
+# 8,000 links of '+' (24 kB) overflowed Oxigraph's stack, which killed a query worker and an
+# Oxigraph server. A chain of more links than this is refused; 6,500 did not crash.
+MAX_CHAIN = 2_000
+# The list of links in a chain's parse node; a group's parts nest too, but for its triples and
+# filters, which the engines keep flat.
+_CHAINS = {"AdditiveExpression": "other", "MultiplicativeExpression": "other",
+           "ConditionalOrExpression": "other", "ConditionalAndExpression": "other",
+           "GroupOrUnionGraphPattern": "graph", "PathSequence": "part", "PathAlternative": "part",
+           "GroupGraphPatternSub": "part"}
+_FLAT_PARTS = frozenset({"TriplesBlock", "Filter"})
+# At least one of these marks every link of a chain: an operator, a '{' (a group, OPTIONAL,
+# MINUS, UNION, GRAPH, SERVICE, VALUES), or BIND. More of them than MAX_CHAIN sends a screened
+# text to the parser, which counts the links themselves.
+_LINK_MARKS = re.compile(r"[-+*/|&{]|bind")
+
+
+def _chain_marks(lowered: str) -> int:
+    return sum(1 for _ in _LINK_MARKS.finditer(lowered))
+
+
+def _refuse_long_chains(nodes: list[CompValue]) -> None:
+    for node in nodes:
+        key = _CHAINS.get(node.name)
+        links = dict.get(node, key) if key else None
+        if not links:
+            continue
+        if node.name == "GroupGraphPatternSub":
+            links = [part for part in links if getattr(part, "name", None) not in _FLAT_PARTS]
+        if len(links) > MAX_CHAIN:
+            raise QueryRefused(f"The query chains {len(links):,} terms or patterns in a row; "
+                               f"the most this endpoint takes is {MAX_CHAIN:,} (the engine "
+                               "nests one level per link). Split it, or use VALUES.")
 
 
 def _depth(code: str) -> int:
@@ -233,6 +269,7 @@ def _parsed(text: str, base_iri: str | None) -> QueryFacts:
     except Exception as exc:  # rdflib raises bare Exception for an unknown prefix
         raise QuerySyntaxError(f"error in the dataset clause: {exc}") from None
     nodes = list(_nodes(query))
+    _refuse_long_chains(nodes)
     try:
         graph_terms = tuple(_graph_term(node, resolved) for node in nodes
                             if node.name == "GraphGraphPattern")

@@ -393,3 +393,30 @@ def test_a_screened_syntax_error_is_the_engines_400(client) -> None:
                            content_type="application/sparql-query")
     assert response.status_code == 400
     assert response.get_json()["message"].startswith("error at 2:7: ")
+
+
+@pytest.mark.parametrize("chain", [
+    # 62 terms are 61 links after the first.
+    "BIND(1 AS ?a) FILTER({} > 0)".format("+".join(["?a"] * 62)),
+    "BIND(1 AS ?a) FILTER({})".format("||".join(["?a"] * 62)),
+    " UNION ".join(["{ ?s ?p ?o }"] * 61),
+    "?s ?p ?o " + " ".join(["OPTIONAL { ?s ?p ?o }"] * 61),
+    "?s {} ?o".format("/".join(["<urn:p>"] * 61)),
+])
+def test_a_chain_longer_than_the_engines_recursion_takes_is_refused(chain: str,
+                                                                    monkeypatch) -> None:
+    # At the real limit (2,000 links) rdflib takes seconds to parse such a text: the test
+    # lowers the limit. 8,000 links of '+' crashed Oxigraph (a worker, or a whole server).
+    monkeypatch.setattr("kg.query_guard.MAX_CHAIN", 60)
+    with pytest.raises(QueryRefused, match="chains 61 terms or patterns in a row"):
+        check_query(f"SELECT * WHERE {{ {chain} }}", lambda: GRAPHS)
+
+
+def test_a_chain_within_the_limit_and_many_iris_pass(monkeypatch) -> None:
+    monkeypatch.setattr("kg.query_guard.MAX_CHAIN", 60)
+    check_query("SELECT * WHERE { BIND(1 AS ?a) FILTER(" + "+".join(["?a"] * 61) + " > 0) }",
+                lambda: GRAPHS)
+    # Slashes and hyphens in IRIs count as marks for the screen, not as links: parsed, passed.
+    values = " ".join(f"<https://w3id.org/remedy-kg/id/remedy/a-b-{i}>" for i in range(100))
+    assert check_query(f"SELECT * WHERE {{ VALUES ?x {{ {values} }} }}",
+                       lambda: GRAPHS).form == "SELECT"

@@ -146,3 +146,15 @@ def test_a_checkpoint_that_cannot_be_written_is_a_store_error(tmp_path: Path) ->
     scratch.write_text("a file where the worker's scratch folder should be")
     with pytest.raises(StoreError, match="cannot make the query worker's checkpoint of"):
         StoreSource(path=str(folder)).open(str(scratch))
+
+
+def test_a_long_chain_of_operators_is_answered_not_a_crash() -> None:
+    # 8,000 terms (24 kB) overflowed the engine's stack in the worker, which died. The guard
+    # refuses chains this long at /sparql now; the worker's stack is the second line.
+    pool = WorkerPool(lambda: StoreSource(nquads=b""), 1)
+    try:
+        text = "SELECT * WHERE { BIND(1 AS ?a) FILTER(" + "+".join(["?a"] * 8000) + " > 0) }"
+        answered = pool.query(QueryRequest(text), 60)
+        assert [str(row[0]) for row in answered.result.rows] == ["1"]
+    finally:
+        pool.close()
