@@ -359,9 +359,10 @@ def _resolve(reference: str, base: str) -> str:
         return reference
     try:
         (row,) = ox.Store().query(f"SELECT (<{reference}> AS ?iri) {{}}", base_iri=base)
-    except (SyntaxError, ValueError) as exc:
-        raise QuerySyntaxError(f"<{reference}> does not resolve against <{base}>: "
-                               f"{exc}") from None
+    except (SyntaxError, ValueError):
+        # The engine's message would point into the one-row query above, not the user's.
+        raise QuerySyntaxError(f"<{reference}> is not an IRI that resolves against "
+                               f"<{base}>.") from None
     return row["iri"].value  # type: ignore[index]
 
 

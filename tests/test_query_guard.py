@@ -420,3 +420,9 @@ def test_a_chain_within_the_limit_and_many_iris_pass(monkeypatch) -> None:
     values = " ".join(f"<https://w3id.org/remedy-kg/id/remedy/a-b-{i}>" for i in range(100))
     assert check_query(f"SELECT * WHERE {{ VALUES ?x {{ {values} }} }}",
                        lambda: GRAPHS).form == "SELECT"
+
+
+def test_an_iri_the_engine_cannot_resolve_is_a_syntax_error_naming_it() -> None:
+    with pytest.raises(QuerySyntaxError, match=r"<//\[bad> is not an IRI that resolves"):
+        check_query("SELECT * WHERE { GRAPH <//[bad> { ?s ?p ?o } }", lambda: GRAPHS,
+                    base_iri="https://w3id.org/remedy-kg/")
