@@ -29,6 +29,7 @@ from functools import lru_cache
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph, Variable
@@ -37,11 +38,13 @@ from rdflib.query import Result
 from kg import engine_answers, heap
 from kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfSyntax, ResultsSyntax
 from kg.namespaces import CANONICAL_BASE, namespaces
+from kg.query_guard import QueryFacts, QueryRefused, parsed_facts
 from kg.results import QueryResult, capped
 from kg.store import OxigraphStore, QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
 from kg.store.journal import JournalFollower
 
 NQUADS = RDF_FORMATS["nquads"]
+Reply = TypeVar("Reply")
 KILL_WAIT = 5.0  # seconds for the system to reap a killed worker
 TRIM_AFTER_S = 0.1  # a query this long has likely built (and freed) a large answer
 
@@ -194,6 +197,14 @@ class QueryRequest:
 
 
 @dataclass(frozen=True)
+class FactsRequest:
+    """Read a query text's facts with the guard's parser (kg.query_guard.parsed_facts)."""
+
+    text: str
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
 class Answer:
     """A query's answer, cut to the row cap; `truncated` says whether rows were left out.
 
@@ -251,6 +262,18 @@ class Worker:
 
     def run(self, request: QueryRequest, timeout: float) -> Answer:
         """Raises QueryTimeout at the limit; the caller must then stop this worker."""
+        return _decode(self._ask(request, timeout), self.prefixes)
+
+    def facts(self, request: FactsRequest, timeout: float) -> QueryFacts:
+        """As `run`; raises QueryRefused and QuerySyntaxError as the guard does."""
+        reply = self._ask(request, timeout)
+        if reply[0] == "facts":
+            return reply[1]
+        if reply[0] == "refused":
+            raise QueryRefused(reply[1])
+        return _decode(reply, self.prefixes)  # type: ignore[return-value]  # raises
+
+    def _ask(self, request: QueryRequest | FactsRequest, timeout: float) -> tuple:
         try:
             self._conn.send(request)
             if not self._reply.poll(timeout * 1000):
@@ -265,7 +288,7 @@ class Worker:
                              "it has been replaced") from None
         if reply[0] == "memory":
             raise self._too_large()
-        return _decode(reply, self.prefixes)
+        return reply
 
     def _too_large(self) -> QueryTooLarge:
         return QueryTooLarge(
@@ -299,11 +322,18 @@ class WorkerPool:
         self._workers: list[Worker] = []
 
     def query(self, request: QueryRequest, timeout: float) -> Answer:
+        return self._on_a_worker(Worker.run, request, timeout)
+
+    def facts(self, request: FactsRequest, timeout: float) -> QueryFacts:
+        return self._on_a_worker(Worker.facts, request, timeout)
+
+    def _on_a_worker(self, ask: Callable[[Worker, Any, float], Reply],
+                     request: QueryRequest | FactsRequest, timeout: float) -> Reply:
         worker = self._idle.get()
         try:
             if worker is None or not worker.process.is_alive():
                 worker = self._start()
-            return worker.run(request, timeout)
+            return ask(worker, request, timeout)
         except (QueryTimeout, WorkerLost):
             # Kill now, so the runaway query stops, and start the replacement at once, so
             # it is ready (forked and its store open) by the time the next query comes.
@@ -372,13 +402,16 @@ def _serve(conn: Connection, source: StoreSource, memory_bytes: int | None = Non
     journal_seen: tuple[int, int, int] | None = None
     while True:
         try:
-            request: QueryRequest = conn.recv()
+            request: QueryRequest | FactsRequest = conn.recv()
         except (EOFError, OSError):
             # The server closed the pipe, or ended without closing its workers (a SIGTERM
             # runs no atexit): the checkpoints go with the worker either way.
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
             return
+        if isinstance(request, FactsRequest):
+            conn.send(_facts_reply(request))
+            continue
         if stores is None:
             conn.send(("error", failure))
             continue
@@ -402,6 +435,19 @@ def _serve(conn: Connection, source: StoreSource, memory_bytes: int | None = Non
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
         if time.monotonic() - started >= TRIM_AFTER_S:
             heap.trim()  # a long query's answer is freed: give its heap back (kg/heap.py)
+
+
+def _facts_reply(request: FactsRequest) -> tuple:
+    try:
+        return "facts", parsed_facts(request.text, request.base_iri)
+    except QueryRefused as exc:
+        return "refused", str(exc)
+    except QuerySyntaxError as exc:
+        return "syntax", str(exc)
+    except MemoryError:
+        return ("memory",)
+    except Exception as exc:  # as in _serve: the server hears of every failure
+        return "error", f"{type(exc).__name__}: {exc}"
 
 
 # The engine parses and evaluates a query by recursion, on this process's main thread: a 24 kB

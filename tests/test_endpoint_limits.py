@@ -322,3 +322,40 @@ def test_a_query_past_the_memory_cap_is_a_503_and_its_worker_replaced(store) -> 
                           headers=JSON_RESULTS).status_code == 200
     finally:
         app.extensions["kg_query_runner"].close()
+
+
+# -- the guard's parse runs in a query worker
+
+# 'graph' in a name sends a text to the parser (kg.query_guard._screened); 1,900 '+' (3.8 kB,
+# within this module's 4 kB body) take rdflib about 5 s to read, past the 1 s limit.
+LONG_TO_PARSE = "SELECT (" + "+".join(["1"] * 1_900) + " AS ?graph) {}"
+
+
+def test_a_query_is_checked_while_another_holds_the_parser(app, store) -> None:
+    """A text the guard must parse is parsed in a worker, not under this process's parser
+    lock, which one long text held for seconds against every other request."""
+    if store.stops_queries:
+        pytest.skip("the engine stops its own queries: no workers, so the guard parses here")
+    from kg.query_guard import PARSER_LOCK
+
+    outcome = []
+    asking = threading.Thread(target=lambda: outcome.append(app.test_client().get(
+        "/sparql", query_string={"query": "ASK { GRAPH ?g { ?s ?p 'held lock' } }"})))
+    with PARSER_LOCK:
+        asking.start()
+        asking.join(60)
+        answered = bool(outcome)
+    asking.join()
+    assert answered, "the query waited for the parser lock this process held"
+    assert outcome[0].status_code == 200
+
+
+def test_a_text_too_long_to_check_in_time_is_a_503_and_the_next_is_served(client, store) -> None:
+    if store.stops_queries:
+        pytest.skip("the engine stops its own queries: no workers, so the guard parses here")
+    body = _error(client.post("/sparql", data=LONG_TO_PARSE,
+                              content_type="application/sparql-query"), 503)
+    assert body["error"] == "Query timeout"
+    assert "Reading the query's text ran past the time limit of 1 s" in body["message"]
+    assert client.get("/sparql", query_string={"query": "ASK { GRAPH ?g { ?s ?p 1 } }"},
+                      headers=JSON_RESULTS).status_code == 200

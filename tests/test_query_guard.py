@@ -15,10 +15,10 @@ from kg.query_guard import (
     EMPTY_GRAPH,
     READ_ONLY,
     QueryRefused,
-    _parsed,
     _resolve,
     _screened,
     check_query,
+    parsed_facts,
 )
 from kg.store import QuerySyntaxError
 
@@ -359,7 +359,7 @@ SCREENED = [
 def test_screened_facts_are_the_parsed_facts(text: str) -> None:
     screened = _screened(text)
     assert screened is not None
-    assert screened == _parsed(text, None)
+    assert screened == parsed_facts(text, None)
 
 
 @pytest.mark.parametrize("text", [

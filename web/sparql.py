@@ -74,7 +74,7 @@ def endpoint() -> Response | str:
         return _no_query(params) if query is None else _ui()
     base = current_app.config["BASE_IRI"]
     checked = check_query(query, store.graph_names, params.getlist("default-graph-uri"),
-                          params.getlist("named-graph-uri"), base_iri=base)
+                          params.getlist("named-graph-uri"), base_iri=base, parse=runner.parse)
     # The form is known from the parse, so the format is chosen before the query runs: the
     # engine then writes the answer in it, once, and a 406 costs no query.
     offer = choose(GRAPH_OFFERS if checked.form in GRAPH_FORMS else RESULTS_OFFERS,
