@@ -357,6 +357,21 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "sentences): no catalogue or index record came up, only the copy of the article "
                 "and news pages.",
     },
+    "camilleri-2022-acg-gastroparesis-guideline": {
+        "seen_at": "http://movatter.jp/mt/?dark=on&url=https%3A%2F%2Fwww.ncbi.nlm.nih.gov%2Fpmc%2F"
+                   "articles%2FPMC9373497 ; https://www.guidelinecentral.com/guideline/12990/ ; "
+                   "https://pmc.ncbi.nlm.nih.gov/articles/PMC9373497/table/T1",
+        "note": "DOI first seen, as ../shared/reference/studies.tsv records, in a citing "
+                "article's reference list "
+                "(https://ouci.dntb.gov.ua/en/works/42wDvWjl). Read again on 2026-11-30 at "
+                "https://pmc.ncbi.nlm.nih.gov/articles/PMC9373497/table/T1, the guideline's "
+                "Table 1 in PMC (an author manuscript), which prints 'Am J Gastroenterol. 2022 Jun "
+                "3;117(8):1197-1220. doi: 10.14309/ajg.0000000000001874': DOI, volume and pages "
+                "as recorded, now seen on the guideline's own PMC record. Its table gives the "
+                "small-particle diet (recommendation 6) and metoclopramide over no treatment for "
+                "refractory symptoms (recommendation 8) a low GRADE level of evidence and a "
+                "conditional strength. The PMID was not on the part of the page shown.",
+    },
     "yang-2013-bmccam-acupuncture-diabetic-gastroparesis-meta": {
         "year": "2013",
         "volume_pages": "13:311",
