@@ -135,7 +135,14 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "overall study quality low. Read again on 2026-11-30 on the PEDro record: the "
                 "confidence interval of the IRLS change is as printed there; neither stored page "
                 "shows a statement on heterogeneity between the pooled trials, so none is "
-                "recorded.",
+                "recorded. Searched again on 2026-11-30 (a second pass, with queries not tried "
+                "before) for the review's own PubMed, PMC or Crossref page: the title with 'Ann "
+                "Palliat Med 2021' and 'PubMed', and a PubMed-style citation line with volume, "
+                "issue, pages and the journal's DOI prefix. Only the publisher page and the PEDro "
+                "record came up again, with other reviews' protocols; neither prints a DOI or "
+                "PMID in its excerpt, so both stay empty. The PEDro record's citation line "
+                "(Annals of Palliative Medicine 2021 Oct;10(10):10495-10505) agrees with the "
+                "year, venue and pages recorded.",
     },
     "deare-2013-cochrane-acupuncture-fibromyalgia": {
         "finding": "Nine mostly small trials (three electroacupuncture) with several bias "
@@ -188,7 +195,17 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "(greenmedinfo.com) prints 'Acupunct Med. 2022 Nov 3 ... PMID: 36325677' with this "
                 "title and the authors, the same number as the QxMD record, but it is neither the "
                 "record nor a library catalogue, citation index or repository, so the PMID is "
-                "still not recorded; the HKBU repository excerpt stops before any identifier.",
+                "still not recorded; the HKBU repository excerpt stops before any identifier. "
+                "Searched again on 2026-11-30 (a second pass, with queries not tried before) for "
+                "the PubMed page of 36325677 (the number with the title and 'pubmed'; a "
+                "PubMed-style line with the first author, 'Acupunct Med. 2023 Oct' and 'PMID'; "
+                "the authors' list with the journal and year) and for the journal's own page (the "
+                "publisher's address with the article's e-location as the aggregator prints it). "
+                "Only the QxMD page, the HKBU repository record, an author-index page "
+                "(globalauthorid.com, authors and abstract, no identifier in its excerpt) and the "
+                "aggregator came up; none is the PubMed record, so the PMID is still not recorded "
+                "and the venue stays empty. Year (HKBU: 2023/10) and the result sentence agree "
+                "with the abstract on the QxMD page.",
     },
     "scholz-2011-cochrane-levodopa-rls": {
         "finding": "Against placebo, symptom severity fell more with levodopa in two studies "
@@ -344,7 +361,15 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "'europepmc', and distinctive abstract sentences): a Duke University repository "
                 "record (https://scholars.duke.edu/publication/1647566) and a trial-summary page "
                 "came up, neither excerpt printing a DOI or PMID; a DOI appears again only in news "
-                "reports, so none is recorded.",
+                "reports, so none is recorded. Searched again on 2026-11-30 (a second pass, with "
+                "queries not tried before) for the DOI line of the article itself (the trial's "
+                "name with the journal, volume, pages and 'DOI'): the stored copy of the "
+                "article's PDF on Scribd ('VOLUME 36 - NUMBER 20 - JULY 10, 2018', 'Published at "
+                "jco.org on May 10, 2018') came up, its excerpt stopping before any DOI line; a "
+                "trial-summary page (pathway.md) prints the pages, but it is a third party, so "
+                "neither DOI nor pages are recorded. Year, venue and results (recurrence 4% vs "
+                "11%, HR 0.43; major bleeding 6% vs 4%; clinically relevant non-major bleeding "
+                "13% vs 4%) agree with the Duke record's abstract.",
     },
     "key-2023-asco-vte-cancer-guideline-update": {
         "note": "Partial (signals) update of the 2019 ASCO guideline. PMID not seen: searched on "
@@ -414,7 +439,14 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "catalogues' copies of PubMed/PMC records, citation indexes, university "
                 "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
                 "'europepmc', and distinctive abstract sentences): the journal's pages and a Pure "
-                "record came up, none printing a DOI or PMID in its excerpt.",
+                "record came up, none printing a DOI or PMID in its excerpt. Searched again on "
+                "2026-11-30 (a second pass, with queries not tried before) for a Vancouver-style "
+                "citation line (the first three authors with 'Blood. 2018;132(13):1365-1371') and "
+                "the title with 'doi': the journal's pages (ashpublications.net and "
+                "bloodjournal.org: key points and abstract, no DOI in the excerpts) and reviews "
+                "came up, no PubMed page. The results read there (terminated after 120 patients; "
+                "events 11 (19%) vs 2 (3%); thromboembolic events 7 (12%) vs none) agree with the "
+                "finding.",
     },
     "agnelli-2020-caravaggio-apixaban-cancer-vte": {
         "note": "'Apixaban for cancer' is misleading: it treats VTE in people with cancer; no "
@@ -439,7 +471,14 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "again on 2026-11-30 for bibliographic records that might print it (library "
                 "catalogues' copies of PubMed/PMC records, citation indexes, university "
                 "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
-                "'europepmc', and distinctive abstract sentences): nothing new came up.",
+                "'europepmc', and distinctive abstract sentences): nothing new came up. Searched "
+                "again on 2026-11-30 (a second pass, with queries not tried before) with the "
+                "report's key-message sentence on electroacupuncture as an independent predictor "
+                "of shorter ileus and hospital stay, and with the first two authors and result "
+                "terms (looking for a full paper of the trial): only the HKMJ supplement page "
+                "came up again (Hong Kong Med J 2013;19(Suppl 9):S33-5, SSM Ng and five "
+                "co-authors; its key messages agree with the finding), with other trials of "
+                "acupuncture for ileus; no PubMed record.",
     },
     "lee-2001-gie-electroacupuncture-sphincter-of-oddi": {
         "note": "Mechanistic, not a clinical-outcome trial. Seed cites Jiuwei, Burong, "
@@ -540,7 +579,14 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "PMC: the title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive "
                 "abstract sentences): an abstract database page "
                 "(qigonginstitute.org/abstract-print/4150) shows this title, the authors and "
-                "Scoliosis 2008 Jan 28;3:4, but its excerpt stops before any identifier.",
+                "Scoliosis 2008 Jan 28;3:4, but its excerpt stops before any identifier. Searched "
+                "again on 2026-11-30 (a second pass, with queries not tried before) for the "
+                "journal's own page (the title with the publisher's journal site name, the four "
+                "authors and the surface-topography system named in the abstract): only the "
+                "abstract database page and a practitioner page came up, no BioMed Central, "
+                "PubMed or PMC page. The abstract database page agrees with the year, venue and "
+                "result recorded (24 girls; no change for the whole group; changes after real "
+                "acupuncture only in the exploratory 16-35 degree subgroup).",
     },
     "li-2023-frontmed-overview-acupuncture-diabetic-gastroparesis": {
         "finding": "Appraised ten reviews of acupuncture for diabetic gastroparesis: by AMSTAR-2 "
@@ -699,6 +745,181 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "authors, journal, volume and pages and 'PMID' or 'PMC': only the Bern university "
                 "repository record (BORIS, which prints the DOI already recorded and "
                 "87(3):1466-1474) and a citation record came up, neither printing a PMID.",
+    },
+    "rls-acupoint-injection-case-report-wiley": {
+        "note": "not found in stored records. Seed credits 'Wiley Online Library'; several "
+                "targeted searches (acupoint injection / acuinjection / GB41 BL60 ST36 SP6 / case "
+                "report) found only the later Medicine 2022 crossover RCT (PMID 36595777) that "
+                "cites it. Searched again on 2026-11-30 (a second pass, with queries not tried "
+                "before) with the points' pinyin names (Zulinqi, Kunlun, Zusanli, Sanyinjiao), "
+                "'acupoint injection', 'case report' and 'rapid relief': only reviews, trials and "
+                "a case report of another technique (Fu's subcutaneous needling, on "
+                "litmetric.com) came up; no acupoint-injection case report, so it still has no "
+                "identifier, venue or year.",
+    },
+    "allen-2014-pregabalin-vs-pramipexole-rls": {
+        "note": "DOI and PMID not found in stored records. Pfizer-funded. Read again on "
+                "2026-11-30 at "
+                "http://www.druglib.com/abstract/al/allen-rp1_n-engl-j-med_20140000.html (a "
+                "drug-information site's copy of the PubMed abstract, not the record itself): "
+                "this title, the eight authors, 'N Engl J Med, 370(7):621-31', 2014, 719 "
+                "participants; the excerpt stops in the results, before any identifier. Searched "
+                "on 2026-11-30 for the PubMed or journal page (the title with the first author, "
+                "journal, year and 'PubMed'; a PubMed-style line with the author list and 'PMID'; "
+                "the authors' concluding sentence; the title with the journal's site and issue "
+                "date; the title in the docs corpus): only the DrugLib copy, news summaries "
+                "(HealthDay on empr.com, NEJM Journal Watch, Sleep Review), a news report of the "
+                "editorial and Pfizer's registry entries came up, so DOI and PMID stay empty. "
+                "Year, venue, pages and the news summaries' figures (4.5 points more IRLS "
+                "improvement than placebo at 12 weeks; augmentation 2.1% vs 7.7% with pramipexole "
+                "0.5 mg) agree with the record.",
+    },
+    "begtrup-2017-fish-oil-bleeding-systematic-review": {
+        "finding": "In 52 publications (32 in healthy subjects, 20 in patients having surgery), "
+                   "fish oil reduced platelet aggregation in healthy subjects, but in surgical "
+                   "patients it did not increase bleeding or blood transfusions during or after "
+                   "surgery; the review does not support stopping fish oil before surgery or "
+                   "other invasive procedures.",
+        "seen_at": "http://ugeskriftet.dk/dmj/no-impact-fish-oil-supplements-bleeding-risk-system"
+                   "atic-review ; "
+                   "http://www.danmedj.dk/portal/page/portal/danmedj.dk/dmj_forside/PAST_ISSUE/20"
+                   "17/DMJ_2017_05/A5366",
+        "note": "Identifiers not found in stored records. Not specific to anticoagulated "
+                "patients. Read again on 2026-11-30 at "
+                "http://www.danmedj.dk/portal/page/portal/danmedj.dk/dmj_forside/PAST_ISSUE/2017/"
+                "DMJ_2017_05/A5366 (the journal's own page: title, the three authors, the "
+                "abstract) and at the ugeskriftet.dk address (dated 28 April 2017): the finding "
+                "now says what the abstract says, including the reduced platelet aggregation in "
+                "healthy subjects that the earlier sentence ('no impact on bleeding risk') left "
+                "out; the review's no-increase finding is for bleeding during or after surgery in "
+                "randomised trials. The journal page's address places the article in the May 2017 "
+                "issue as A5366, but no page printing its citation line was seen, so no volume or "
+                "article number is recorded. Searched on 2026-11-30 for a PubMed record (the "
+                "title with the first author, 'Dan Med J 2017' and 'PubMed'): only the two "
+                "journal pages and third-party copies of the abstract came up, none printing a "
+                "DOI or PMID.",
+    },
+    "fda-2019-dsc-gabapentinoids-respiratory-depression": {
+        "note": "Dated 19 Dec 2019. Case counts from secondary reports of the communication. "
+                "Searched on 2026-11-30 for the communication's own page by its title and date: "
+                "FDA's page did not come up (its address, already recorded, is where the list "
+                "read it); FDA's companion statement of the same day, 'FDA In Brief: FDA requires "
+                "new warnings for gabapentinoids about risk of respiratory depression' "
+                "(https://www.fda.gov/news-events/fda-brief/fda-brief-fda-requires-new-warnings-g"
+                "abapentinoids-about-risk-respiratory-depression), read there, confirms the date "
+                "and the new warnings about breathing problems with opioids or other central "
+                "nervous system depressants and with underlying respiratory impairment or old "
+                "age. A drug safety communication has no DOI or PMID. The advice to start at the "
+                "lowest dose and monitor was seen again only in quotations of the communication "
+                "(a nursing journal, a copy of FDA's podcast), third parties; the finding is "
+                "unchanged.",
+    },
+    "medsafe-2018-turmeric-warfarin-monitoring-communication": {
+        "note": "Regulator alert based on one case plus antiplatelet/NSAID-like mechanism; no "
+                "controlled human study found in stored records. Read again on 2026-11-30 at "
+                "https://medsafe.govt.nz/Safety/EWS/2018/Turmeric.asp (Medsafe's own page): a "
+                "monitoring communication dated 17 April 2018 (published 30 April 2018) on a CARM "
+                "case report of a patient on warfarin whose INR rose from stable to over 10 "
+                "within a few weeks of starting a turmeric product; concurrent use of "
+                "turmeric/curcumin products with medicines that affect bleeding 'should be "
+                "avoided'; the warning does not apply to turmeric in food. Year, venue and "
+                "finding agree. A regulator's communication has no DOI or PMID.",
+    },
+    "nice-2013-cg168-varicose-veins": {
+        "note": "Claim is misleading: NICE advises against compression as treatment except when "
+                "intervention is unsuitable. Compression wording seen on a clinic page quoting "
+                "CG168, not on the NICE excerpt itself. Read again on 2026-11-30 at "
+                "https://www.nice.org.uk/guidance/cg168/chapter/1-recommendations (NICE's own "
+                "page): recommendations 1.1 and 1.2 (information, referral); the excerpt again "
+                "stops before the treatment recommendations. The compression recommendation ('Do "
+                "not offer compression hosiery to treat varicose veins unless interventional "
+                "treatment is unsuitable') was seen again only on pages quoting the guideline "
+                "(the Royal College of Physicians' summary, "
+                "https://www.rcplondon.ac.uk/guidelines-policy/varicose-veins-diagnosis-and-manag"
+                "ement-nice-guideline, and a clinic page); copies of the guideline's PDF on "
+                "document-sharing sites print 'Issued: July 2013', agreeing with the year. A NICE "
+                "guideline has no DOI or PMID.",
+    },
+    "olausson-2014-small-particle-diet-gastroparesis-rct": {
+        "note": "DOI and PMID not found in stored records; authors not shown (a Sahlgrenska press "
+                "release credits Eva Olausson). Diabetic gastroparesis only. NCT01557296. Read "
+                "again on 2026-11-30 at the ResearchGate address (the article's abstract and "
+                "first page, '(c) 2014 by the American College of Gastroenterology'): 56 "
+                "insulin-treated patients, advice at 7 visits over 20 weeks; greater reduction of "
+                "nausea/vomiting, postprandial fullness, bloating and regurgitation/heartburn, "
+                "not abdominal pain; body weight and HbA1c unchanged - the finding agrees. "
+                "Searched on 2026-11-30 for a PubMed or journal page (the title with the first "
+                "author, journal, year and 'PubMed'; the abstract's concluding sentence with "
+                "author names; a citation line with authors, volume and pages): only the "
+                "ResearchGate copy, news reports (hcplive.com: 'the January 2014 edition'; the "
+                "press release on innovations-report.com) and unrelated reviews came up, so "
+                "authors, DOI and PMID stay empty.",
+    },
+    "ssrn-2020-mtrp-acupuncture-varicose-veins": {
+        "note": "Preprint (SSRN abstract id 3677871); no DOI seen. Read again on 2026-11-30 at "
+                "https://papers.ssrn.com/sol3/papers.cfm?abstract_id=3677871 (SSRN's own page): "
+                "'Preprints with The Lancet', not peer-reviewed, '24 Pages Posted: 12 Oct 2020'; "
+                "260 patients, no control group; in all patients the varicosities improved to "
+                "varying degrees and symptoms were relieved - year and finding agree; the excerpt "
+                "prints no DOI. A 2023 Phlebology paper of the same design (260 patients, "
+                "trigger-point acupuncture, one-year follow-up) was seen only on a third-party "
+                "literature page (booksci.cn); its own page did not come up in search (the title "
+                "with the authors, journal and year), so it is not recorded as the published "
+                "version and no identifier is taken from it.",
+    },
+    "vas-2016-acupunct-med-fibromyalgia-rct": {
+        "note": "DOI and PMID not shown on stored pages - left empty. PEDro score 8/10. Protocol: "
+                "Trials 2011;12:59, DOI 10.1186/1745-6215-12-59, PMID 21356075, PMC3055832 (seen "
+                "at https://pmc.ncbi.nlm.nih.gov/articles/PMC3055832). Read again on 2026-11-30 "
+                "at http://aim.bmj.com/content/34/4/257 (the journal's page: authors, methods, "
+                "pain -41.0% vs -27.1% at 10 weeks, difference persisting at 12 months) - year, "
+                "venue and finding agree. Searched on 2026-11-30 for a PubMed record (the title "
+                "with journal, volume, pages and 'PubMed'; the first author with 'DOI' and "
+                "'PMID'): the journal page, the PEDro record, a library catalogue's copy of a "
+                "ProQuest record (bvbvf1.bib-bvb.de: Acupuncture in medicine 2016-08, vol. 34(4), "
+                "p. 257-266; its excerpt stops before any identifier) and an author-index page "
+                "came up; no DOI or PMID seen.",
+    },
+    "vivino-1999-pilocarpine-sjogren-rct": {
+        "venue": "Arch Intern Med",
+        "year": "1999",
+        "volume_pages": "159(2):174-81",
+        "doi": "10.1001/archinte.159.2.174",
+        "pmid": "9927101",
+        "seen_at": "http://ard.bmj.com/lookup/external-ref?access_num=9927101&link_type=MED&atom="
+                   "%2Fannrheumdis%2F64%2F3%2F347.atom ; "
+                   "https://discovery.researcher.life/article/pilocarpine-tablets-for-the-treatme"
+                   "nt-of-dry-mouth-and-dry-eye-symptoms-in-patients-with-sjgren-syndromeltsubtit"
+                   "legta-randomized-placebocontrolled-fixeddose-multicenter-trialltsubtitlegt/56"
+                   "f29c464f8a31a5bbe65ebfcbfb2ae5 ; "
+                   "https://www.aafp.org/pubs/afp/issues/1999/0701/p268.html",
+        "note": "Venue, year and identifiers were not found in the first search (an AAFP 1999 "
+                "summary describes it). Read on 2026-11-30 at "
+                "http://ard.bmj.com/lookup/external-ref?access_num=9927101&link_type=MED&atom=%2F"
+                "annrheumdis%2F64%2F3%2F347.atom, a journal's reference link to MEDLINE whose "
+                "stored page is the PubMed record: this title (with 'P92-01 Study Group'), 'Arch "
+                "Intern Med. 1999 Jan 25;159(2):174-81. doi: 10.1001/archinte.159.2.174.' and the "
+                "abstract (373 patients; 2.5 or 5 mg four times daily or placebo for 12 weeks; "
+                "more improvement with 5 mg in global assessments of dry mouth, dry eyes and "
+                "other dryness; salivary flow up 2- to 3-fold; sweating the most common adverse "
+                "effect; no serious drug-related adverse experiences), which agrees with the "
+                "finding. Venue, year, pages and DOI as printed there; the PMID is the MEDLINE "
+                "accession number in that address (the excerpt prints no 'PMID' label), as for "
+                "other PubMed-mirror addresses in this list. An ISI citation record "
+                "(acnpsearch.tweb-dev.unibo.it) gives the same volume, issue, pages and year.",
+    },
+    "wong-nct03891147-electroacupuncture-gallstones": {
+        "note": "Registry record only; status 'Unknown'; meddatax.com states no results posted. "
+                "Read again on 2026-11-30 at https://clinicaltrials.gov/ct2/show/NCT03891147 (the "
+                "registry's own page): the official title as recorded; responsible party Wendy "
+                "Wong, Chinese University of Hong Kong; first posted March 26, 2019, last update "
+                "posted March 28, 2019; recruitment status Unknown; 132 participants to be "
+                "randomised to 20 electroacupuncture sessions over 10 weeks or clinical "
+                "observation; primary outcome total or partial gallstone clearance on "
+                "ultrasonography. Year and comparator agree; no results are shown in the part "
+                "read. A registry record has no DOI or PMID; searched on 2026-11-30 for a results "
+                "paper (the design and outcome with the sponsor and 'results'): only copies of "
+                "the registry entry came up.",
     },
 }
 
