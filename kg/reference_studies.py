@@ -1053,7 +1053,8 @@ def add_studies(graph: Graph, rows: Iterable[tuple[int, dict[str, str]]], path: 
         direction = row["direction"]
         if direction not in DIRECTIONS:
             raise StudyListError(f"{path}:{line}: unknown direction {direction!r} for {key}")
-        _add_study(graph, row, cls, curator_added=key in CORRECTIONS)
+        _add_study(graph, row, cls, curator_added=key in CORRECTIONS,
+                   venue_in_list="venue" not in CORRECTIONS.get(key, {}))
     return graph
 
 
@@ -1074,7 +1075,21 @@ def add_curator_studies(graph: Graph) -> Graph:
     return graph
 
 
-def _add_study(graph: Graph, row: dict[str, str], cls: URIRef, *, curator_added: bool) -> None:
+def _add_venue_origin(graph: Graph, venue: URIRef, row: dict[str, str], in_list: bool) -> None:
+    """A venue the list names comes from the list; one only a curator's correction names
+    (the list had none for that row) comes from the corrected study, whose record was read
+    (its rkg:seenAt and note say where)."""
+    if in_list or (venue, RKG.curationStatus, RKG.FromReference) in graph:
+        graph.remove((venue, DCTERMS.source, None))
+        graph.set((venue, RKG.curationStatus, RKG.FromReference))
+        graph.add((venue, DCTERMS.source, LIST_SOURCE))
+        return
+    graph.set((venue, RKG.curationStatus, RKG.CuratorAdded))
+    graph.add((venue, DCTERMS.source, study_iri(row["key"])))
+
+
+def _add_study(graph: Graph, row: dict[str, str], cls: URIRef, *, curator_added: bool,
+               venue_in_list: bool = True) -> None:
     study = study_iri(row["key"])
     en = lambda text: Literal(text, lang="en")  # noqa: E731
     graph.add((study, RDF.type, cls))
@@ -1097,8 +1112,7 @@ def _add_study(graph: Graph, row: dict[str, str], cls: URIRef, *, curator_added:
         graph.add((study, RKG.publishedIn, venue))
         graph.add((venue, RDF.type, RKG.Source))
         graph.add((venue, RDFS.label, en(row["venue"])))
-        graph.add((venue, RKG.curationStatus, RKG.FromReference))
-        graph.add((venue, DCTERMS.source, LIST_SOURCE))
+        _add_venue_origin(graph, venue, row, venue_in_list)
     graph.add((study, RKG.designNote, en(row["design"])))
     if cls in (RKG.SystematicReview, RKG.MetaAnalysis):
         graph.add((study, RKG.reviewOf, REVIEW_OF.get(row["key"], RKG.RandomizedControlledTrial)))

@@ -108,3 +108,23 @@ def test_a_curator_row_the_list_cannot_hold_is_refused(monkeypatch, row, message
     monkeypatch.setattr(reference_studies, "CURATOR_ROWS", [_row(**row)])
     with pytest.raises(StudyListError, match=message):
         reference_studies.add_curator_studies(_graph(_row()))
+
+
+def test_a_venue_only_a_correction_names_comes_from_the_corrected_study(monkeypatch) -> None:
+    monkeypatch.setattr(reference_studies, "CORRECTIONS",
+                        {"x-2020-trial": {"venue": "Arch Intern Med"}})
+    graph = _graph(_row(venue=""))
+    venue = next(graph.objects(study_iri("x-2020-trial"), RKG.publishedIn))
+    assert (venue, RKG.curationStatus, RKG.CuratorAdded) in graph
+    assert set(graph.objects(venue, DCTERMS.source)) == {study_iri("x-2020-trial")}
+
+
+def test_a_venue_the_list_also_names_stays_the_lists(monkeypatch) -> None:
+    monkeypatch.setattr(reference_studies, "CORRECTIONS",
+                        {"x-2020-trial": {"venue": "A Journal"}})
+    for rows in ([_row(venue=""), _row(key="y-2021-trial")],
+                 [_row(key="y-2021-trial"), _row(venue="")]):
+        graph = _graph(*rows)
+        venue = next(graph.objects(study_iri("y-2021-trial"), RKG.publishedIn))
+        assert set(graph.objects(venue, RKG.curationStatus)) == {RKG.FromReference}
+        assert set(graph.objects(venue, DCTERMS.source)) == {reference_studies.LIST_SOURCE}
