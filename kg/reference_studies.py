@@ -709,13 +709,33 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "comparisons reported; between-group test not shown in excerpt.",
     },
     "winkelman-2024-aasm-rls-guideline": {
-        "note": "Online ahead of print 26 Sep 2024 (print issue/pages not seen: searched again on "
-                "2026-11-30 for the title with journal, 2025 and the citation; only the companion "
-                "systematic review's citation, 2025;21(1):153-199, and earlier guidelines came "
-                "up). Recommendation strengths taken from the abstract good-practice statement and "
-                "a J Sleep Med 2024 letter whose text was truncated; check full text before "
-                "quoting strengths. Dopaminergic drugs (DAs, levodopa) carry augmentation risk, so "
-                "listing them as plain RLS remedies without that caveat is misleading.",
+        "finding": "Good practice statement: serum iron studies (ferritin, transferrin "
+                   "saturation) for every patient with clinically significant RLS. As two of its "
+                   "authors summarise it on the AASM's site, the dopamine agonists (pramipexole, "
+                   "ropinirole, rotigotine) and levodopa are conditionally recommended against "
+                   "because of high long-term rates of augmentation. Its other graded "
+                   "recommendations were not read in a first-party record.",
+        "seen_at": "https://api-pubmed-ncbi.laibokeji.com/39324694 ; "
+                   "https://booksci.cn/literature/142331481.htm ; "
+                   "http://47.251.13.51:8081/39324694",
+        "note": "Online ahead of print 26 Sep 2024. In print as J Clin Sleep Med 2025 Jan "
+                "1;21(1):137-152, read on 2026-11-30 on a copy of the PubMed record "
+                "(http://47.251.13.51:8081/39324694, with this title and DOI); the year is kept as "
+                "2024, the online date the graph names it by, and the issue and pages are not "
+                "entered so the citation does not pair 2024 with the 2025 issue. Recommendations "
+                "read on 2026-11-30: the abstract, on that copy and on "
+                "https://api-pubmed-ncbi.laibokeji.com/39324694, only as far as its first good "
+                "practice statement (iron studies); the recommendation on the dopamine agonists "
+                "and levodopa (conditional, against, because of augmentation) in the guideline's "
+                "authors' summary on the AASM's site "
+                "(https://aasm.org/summary-of-new-clinical-practice-guideline-for-rls-and-plmd, "
+                "source:aasm-2024-rls-plmd-guideline-summary), not in the guideline itself. The "
+                "earlier finding (IV ferric carboxymaltose strongly supported; pramipexole and "
+                "ropinirole demoted from first-line) came from a J Sleep Med 2024 letter, a third "
+                "party, and is no longer stated: no first-party page read says 'first-line', and "
+                "the strength for IV iron was not seen there. Dopaminergic drugs (DAs, levodopa) "
+                "carry augmentation risk, so listing them as plain RLS remedies without that "
+                "caveat is misleading.",
     },
     "ruiz-irastorza-2010-antimalarials-sle-systematic-review": {
         "note": "Record dated 2008-12-24 (online first); print issue/pages not seen: searched "
