@@ -716,14 +716,10 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "because of high long-term rates of augmentation. Its other graded "
                    "recommendations were not read in a first-party record.",
         "seen_at": "https://api-pubmed-ncbi.laibokeji.com/39324694 ; "
-                   "https://booksci.cn/literature/142331481.htm ; "
-                   "http://47.251.13.51:8081/39324694",
-        "note": "Online ahead of print 26 Sep 2024. In print as J Clin Sleep Med 2025 Jan "
-                "1;21(1):137-152, read on 2026-11-30 on a copy of the PubMed record "
-                "(http://47.251.13.51:8081/39324694, with this title and DOI); the year is kept as "
-                "2024, the online date the graph names it by, and the issue and pages are not "
-                "entered so the citation does not pair 2024 with the 2025 issue. Recommendations "
-                "read on 2026-11-30: the abstract, on that copy and on "
+                   "https://booksci.cn/literature/142331481.htm",
+        "note": "Online ahead of print 26 Sep 2024 (its print issue and pages are not entered: "
+                "the copy of the PubMed record said to show them could not be found again on "
+                "review). Recommendations read on 2026-11-30: the abstract, on "
                 "https://api-pubmed-ncbi.laibokeji.com/39324694, only as far as its first good "
                 "practice statement (iron studies); the recommendation on the dopamine agonists "
                 "and levodopa (conditional, against, because of augmentation) in the guideline's "
