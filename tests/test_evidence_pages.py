@@ -188,6 +188,18 @@ def test_guideline_recommendations_are_apart_from_certainty(client, store) -> No
     assert str(rows[0]["statement"]) not in _visible(_section(html, "why-this-level"))
 
 
+def test_a_recommendation_says_what_was_read_for_it(client, store) -> None:
+    rows = _rows(store, """
+        SELECT ?claim ?note WHERE {
+          ?claim rkg:recommendation ?r . ?r rkg:curationNote ?note } LIMIT 1""")
+    if not rows:
+        pytest.skip("no recommendation with a curation note in the data")
+    recommendations = _section(_html(client, _path(rows[0]["claim"])), "recommendations")
+    read = re.search(r'<details class="read">.*?</details>', recommendations, re.S)
+    assert read and "What was read" in read.group(0)
+    assert str(rows[0]["note"]) in _visible(read.group(0))
+
+
 def test_level_override_is_shown_with_its_reason(client, store) -> None:
     rows = _rows(store, """
         SELECT ?claim ?why WHERE { ?claim rkg:levelOverride/rkg:justification ?why } LIMIT 1""")
