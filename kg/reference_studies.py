@@ -162,8 +162,9 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     "choi-2022-jar-acupuncture-scoliosis-sr": {
         "finding": "Six studies suggested acupuncture, alone or added to other care, improved "
                    "Cobb angle without serious harms; the evidence was low quality for "
-                   "acupuncture alone and for acupuncture combined with other treatment, and "
-                   "heterogeneity was high for acupuncture alone.",
+                   "acupuncture alone and for acupuncture combined with other treatment "
+                   "(moderate when all types of scoliosis were pooled), and heterogeneity was "
+                   "high for acupuncture alone.",
         "note": "Pain was only a secondary outcome. Protocol: Medicine 2020;99(50):e23238, DOI "
                 "10.1097/md.0000000000023238 (seen at https://ouci.dntb.gov.ua/en/works/4NqNDav7). "
                 "PMID not seen (searched again on 2026-11-30 for the title with authors, journal, "
@@ -175,7 +176,9 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "it (library catalogues' copies of PubMed/PMC records, citation indexes, "
                 "university repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' "
                 "or 'europepmc', and distinctive abstract sentences): only the journal, "
-                "KoreaScience and OUCI pages came up, none printing a PMID.",
+                "KoreaScience and OUCI pages came up, none printing a PMID. Checked on "
+                "2026-11-30 on the journal page (abstract): the finding had left out the moderate "
+                "pooled rating; it now names it.",
     },
     "chan-2023-electroacupuncture-oxaliplatin-neuropathy-colorectal": {
         "finding": "Weekly electroacupuncture during oxaliplatin eased neuropathy severity during "
