@@ -510,6 +510,9 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "review.",
     },
     "lunn-2014-cochrane-duloxetine-pain-fibromyalgia": {
+        "finding": "Fibromyalgia: 60 mg a day made >=50% pain reduction at 12 weeks more likely "
+                   "than placebo (RR 1.57, NNTB 8); 20 mg ineffective. Across all the review's "
+                   "trials (fibromyalgia or painful neuropathy), 12.6% stopped for side effects.",
         "note": "Effect sizes taken from an EBM summary of this review. PMID not seen: searched on "
                 "2026-11-30 for the title with the authors and 'PMCID PMID'; only Cochrane Library "
                 "and Wiley pages and a copy of the review came up, no PubMed or PMC record. "
@@ -517,7 +520,22 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
                 "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
                 "'europepmc', and distinctive abstract sentences), including a PMC copy of the "
-                "review: none came up.",
+                "review: none came up. Read again on 2026-11-30 at https://download.skyscape.com/"
+                "download/ota/lonestar/B4562E59-87F6-47FA-8F09-D67E1FE536CA/ebmgid.ed18/content/"
+                "HTML/e/tl58.htm (the EBM summary): its adverse events were analysed across all "
+                "the included studies (fibromyalgia or painful peripheral neuropathy), which is "
+                "where the 12.6% who stopped for side effects comes from; the finding had given "
+                "it under 'Fibromyalgia', and now says so.",
+    },
+    "wilt-2013-pharmacologic-rls-meta-analysis": {
+        "finding": "Responders (IRLS at least halved) against placebo: alpha-2-delta ligands 61% "
+                   "vs 37% (RR 1.66; 3 trials); dopamine agonists 61% vs 41% (RR 1.60; 7 "
+                   "trials); high-strength evidence from short-term trials.",
+        "note": "Read again on 2026-11-30 at https://pubmed.ncbi.nlm.nih.gov/23460396/ (the "
+                "PubMed record): the review identified 29 eligible randomized trials, but the "
+                "responder results were pooled from 3 trials (alpha-2-delta ligands) and 7 trials "
+                "(dopamine agonists); the trial counts were added to the finding. Its conclusions "
+                "rest on short-term trials in highly selected populations.",
     },
     "lettieri-2009-pneumatic-compression-rls": {
         "note": "PMID not seen: searched on 2026-11-30 for the title with journal, year and pages; "
