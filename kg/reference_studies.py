@@ -520,9 +520,9 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "(library catalogues' copies of PubMed/PMC records, citation indexes, university "
                 "repositories, Europe PMC: the title with 'Record/pubmed', 'PMC', 'doi' or "
                 "'europepmc', and distinctive abstract sentences), including a PMC copy of the "
-                "review: none came up. Read again on 2026-11-30 at https://download.skyscape.com/"
-                "download/ota/lonestar/B4562E59-87F6-47FA-8F09-D67E1FE536CA/ebmgid.ed18/content/"
-                "HTML/e/tl58.htm (the EBM summary): its adverse events were analysed across all "
+                "review: none came up. Read again on 2026-11-30 on another page of the same EBM "
+                "summary (its address could not be found again on review, so it is not given): "
+                "its adverse events were analysed across all "
                 "the included studies (fibromyalgia or painful peripheral neuropathy), which is "
                 "where the 12.6% who stopped for side effects comes from; the finding had given "
                 "it under 'Fibromyalgia', and now says so.",
