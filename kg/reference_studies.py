@@ -875,7 +875,19 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "https://www.rcplondon.ac.uk/guidelines-policy/varicose-veins-diagnosis-and-manag"
                 "ement-nice-guideline, and a clinic page); copies of the guideline's PDF on "
                 "document-sharing sites print 'Issued: July 2013', agreeing with the year. A NICE "
-                "guideline has no DOI or PMID.",
+                "guideline has no DOI or PMID. Read on 2026-11-30 on NICE's own page of the "
+                "guideline's key priorities for implementation "
+                "(https://www.nice.org.uk/guidance/cg168/chapter/Key-priorities-for-implementation"
+                "): under non-interventional treatment, 'Do not offer compression hosiery to treat "
+                "varicose veins unless interventional treatment is unsuitable', word for word as "
+                "the finding gives it; the same page at "
+                "https://nice.org.uk/guidance/CG168/chapter/key-priorities-for-implementation "
+                "shows the interventional sequence: for people with confirmed varicose veins and "
+                "truncal reflux, offer endothermal ablation first.",
+        "seen_at": "https://www.nice.org.uk/guidance/cg168/chapter/1-recommendations ; "
+                   "https://www.nice.org.uk/guidance/cg168/chapter/Key-priorities-for-implementation"
+                   " ; https://nice.org.uk/guidance/CG168/chapter/key-priorities-for-implementation"
+                   " ; https://jesse.tg/ngc-archive/summary/9975",
     },
     "olausson-2014-small-particle-diet-gastroparesis-rct": {
         "note": "DOI and PMID not found in stored records; authors not shown (a Sahlgrenska press "
