@@ -87,6 +87,8 @@ def deep(obj, seen):
     return total
 
 def report(signum, frame):
+    if not APPS:  # granian's parent: the app (and so the report) is its worker's
+        return
     out = {"status": status()}
     m = libc.mallinfo2()
     out["malloc"] = {"arena": m.arena, "mmap": m.hblkhd, "in_use": m.uordblks,
@@ -146,6 +148,14 @@ def tree(pid: int) -> list[tuple[int, int]]:
         out.append((p, depth))
         todo.extend((c, depth + 1) for c in children.get(p, []))
     return out
+
+
+def _forks_of(pid: int) -> list[int]:
+    """The children of `pid` running its own command line (granian's worker), not the fork
+    server or query workers, which a SIGUSR1 would end."""
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    return [p for p, depth in tree(pid)
+            if depth == 1 and Path(f"/proc/{p}/cmdline").read_bytes() == command]
 
 
 def proc_memory(pid: int, depth: int) -> dict[str, Any]:
@@ -256,7 +266,10 @@ def measure(kg: str, store: str, rounds: int, seconds: float, trim: bool) -> dic
         out["latency"] = drive(netloc, store, rounds, seconds, server.pid)
         time.sleep(1)
         out["processes"] = [m for m in (proc_memory(*p) for p in tree(server.pid)) if m]
-        os.kill(server.pid, signal.SIGUSR1)
+        # The process that holds the app reports: the server (waitress) or the worker it
+        # forked (granian), which inherits the probe; the parent, without the app, does not.
+        for pid in [server.pid, *_forks_of(server.pid)]:
+            os.kill(pid, signal.SIGUSR1)
         for _ in range(100):
             if report.exists():
                 break
