@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import errno
+import multiprocessing
 import os
 import signal
 import sys
@@ -74,6 +75,10 @@ def _serve_granian(make_app: Callable[[], WSGIApp], host: str, port: int,
     from granian.log import LogLevels
 
     _check_port_free(host, port)  # granian's own bind error ends in a Rust traceback
+    if sys.platform.startswith("linux") and multiprocessing.get_start_method(True) is None:
+        # granian starts its worker the default way, or with "spawn" where the default is the
+        # fork server (Python 3.14), which would have to pickle `make_app`: fork, as on 3.11.
+        multiprocessing.set_start_method("fork")
     # Errors only: at warning level granian calls 8 threads on 2 cores "quite high" at every
     # start, but a streamed dump holds one for as long as its client reads.
     Granian("unused", address=host, port=port, interface=Interfaces.WSGI, workers=1,
