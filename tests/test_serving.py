@@ -189,3 +189,22 @@ def test_both_servers_give_the_client_address_and_name_themselves_alike(server: 
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_granian_runs_the_app_named_and_reading_files_in_large_blocks() -> None:
+    # granian gives no wsgi.file_wrapper; werkzeug's own reads a kept dump 8 kB at a time.
+    import io
+
+    from web.serving import FILE_BLOCK, SERVER_NAME, _named
+
+    seen: dict = {}
+
+    def app(environ, start_response):
+        seen["wrapper"] = environ["wsgi.file_wrapper"](io.BytesIO(b"x" * 10), 8192)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    sent: list = []
+    body = _named(app)({}, lambda status, headers, exc_info=None: sent.append(headers))
+    assert body == [b"ok"] and ("Server", SERVER_NAME) in sent[0]
+    assert seen["wrapper"].buffer_size == FILE_BLOCK > 8192

@@ -41,6 +41,7 @@ SERVER_NAME = "remedy-kg"  # the Server header, whichever server sends the answe
 WORKER_KILL_TIMEOUT_S = 10  # a worker that has not stopped this long after SIGTERM is killed
 ORPHAN_GRACE_S = 3.0  # an orphaned worker's time to stop cleanly before it kills itself
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+FILE_BLOCK = 256 * 1024  # bytes per read of a file sent whole (a kept dump)
 
 
 class PortInUse(Exception):
@@ -128,16 +129,25 @@ def _load_in_worker(make_app: Callable[[], WSGIApp], parent: int) -> WSGIApp:
 
 
 def _named(app: WSGIApp) -> WSGIApp:
-    """The app, its answers sent with the Server header waitress sends (granian's own,
-    "granian", gives way to the app's)."""
+    """The app as granian should run it: its answers sent with the Server header waitress
+    sends (granian's own, "granian", gives way to the app's), and files read in large blocks
+    (granian offers no wsgi.file_wrapper, and werkzeug's reads 8 kB at a time: a kept dump
+    at 1M took 267 ms to the last byte against waitress's 150)."""
     def named_app(environ: dict, start_response: Callable[..., Any]) -> Any:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             headers.append(("Server", SERVER_NAME))
             return start_response(status, headers, exc_info)
 
+        environ.setdefault("wsgi.file_wrapper", _file_in_large_blocks)
         return app(environ, start)
 
     return named_app
+
+
+def _file_in_large_blocks(file: Any, block_size: int = 8192) -> Any:
+    from werkzeug.wsgi import FileWrapper
+
+    return FileWrapper(file, max(block_size, FILE_BLOCK))
 
 
 def _die_with_parent(parent: int) -> None:
