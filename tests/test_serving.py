@@ -208,3 +208,35 @@ def test_granian_runs_the_app_named_and_reading_files_in_large_blocks() -> None:
     body = _named(app)({}, lambda status, headers, exc_info=None: sent.append(headers))
     assert body == [b"ok"] and ("Server", SERVER_NAME) in sent[0]
     assert seen["wrapper"].buffer_size == FILE_BLOCK > 8192
+
+
+ORPHAN = """
+import os, signal, time
+from web.serving import _die_with_parent
+
+signal.signal(signal.SIGTERM, signal.SIG_IGN)  # as a SIGTERM that comes while the app loads
+_die_with_parent(os.getppid(), grace=0.3)
+print("ready", flush=True)
+time.sleep(60)
+"""
+PARENT = """
+import subprocess, sys
+child = subprocess.Popen([sys.executable, "-c", sys.argv[1]], stdout=subprocess.PIPE)
+print(child.pid, flush=True)
+print(child.stdout.readline().decode().strip(), flush=True)
+child.wait()
+"""
+
+
+def test_a_worker_whose_sigterm_is_lost_is_killed_once_its_parent_is_gone() -> None:
+    # granian installs its SIGTERM handler only once the app is loaded: a parent that dies
+    # before that sends a SIGTERM that does nothing, and the watchdog must end the worker.
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, ORPHAN], stdout=subprocess.PIPE,
+                              cwd=Path(__file__).resolve().parents[1])
+    try:
+        child = int(parent.stdout.readline())
+        assert parent.stdout.readline() == b"ready\n"
+    finally:
+        parent.kill()
+        parent.wait(timeout=10)
+    assert _wait_gone([child], 5) == []

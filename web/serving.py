@@ -150,20 +150,20 @@ def _file_in_large_blocks(file: Any, block_size: int = 8192) -> Any:
     return FileWrapper(file, max(block_size, FILE_BLOCK))
 
 
-def _die_with_parent(parent: int) -> None:
+def _die_with_parent(parent: int, grace: float = ORPHAN_GRACE_S) -> None:
     """SIGTERM when `kg serve` (the thread that forked this worker: its main thread) dies;
     SIGKILL ORPHAN_GRACE_S after, should the SIGTERM not end it (one that comes while the app
     loads finds granian's handler not yet installed)."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    threading.Thread(target=_watch_parent, args=(parent,), name="orphan watchdog",
+    threading.Thread(target=_watch_parent, args=(parent, grace), name="orphan watchdog",
                      daemon=True).start()
 
 
-def _watch_parent(parent: int) -> None:
+def _watch_parent(parent: int, grace: float) -> None:
     while os.getppid() == parent:  # also catches a parent gone before prctl took effect
         time.sleep(0.5)
     os.kill(os.getpid(), signal.SIGTERM)
-    time.sleep(ORPHAN_GRACE_S)
+    time.sleep(grace)
     os.kill(os.getpid(), signal.SIGKILL)
