@@ -1,10 +1,13 @@
 """How `kg serve` serves the app: the WSGI server and its settings, in one place (the
 benchmarks serve their bare baselines through it too, so both are served alike).
 
-granian (a Rust HTTP server) is the default: it answered `ASK {}` at /sparql 0.13-0.3 ms sooner
-than waitress and served 20-60 % more requests per second, for about 70 MB more serving memory
-at 1M (bench/results/2026-11-30-vm-1m-s20-ask.md, -s22-granian.md). waitress stays selectable
-(`kg serve --server waitress`, or KG_SERVER=waitress): one process, nothing to supervise.
+granian (a Rust HTTP server) is the default: at 1M it answered `ASK {}` at /sparql 0.39-0.41 ms
+sooner than waitress run every time (0.11-0.15 ms kept), the typical queries run every time
+0.39-0.51 ms sooner, and it served 13-66 % more `ASK {}` requests per second; its serving
+memory was waitress's in PSS, 33 MB more in RSS, which counts twice the pages its worker
+shares with the parent that forked it (bench/results/2026-11-30-vm-1m-s22-granian.md).
+waitress stays selectable (`kg serve --server waitress`, or KG_SERVER=waitress): one process,
+nothing to supervise.
 
 granian runs the app in a worker process forked from `kg serve`. That worker must never
 outlive `kg serve` (it holds the store, the answer cache and the query workers): `kg serve`'s
