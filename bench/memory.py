@@ -87,6 +87,8 @@ def deep(obj, seen):
     return total
 
 def report(signum, frame):
+    if not APPS:  # granian's parent: the app (and so the report) is its worker's
+        return
     out = {"status": status()}
     m = libc.mallinfo2()
     out["malloc"] = {"arena": m.arena, "mmap": m.hblkhd, "in_use": m.uordblks,
@@ -131,7 +133,9 @@ main()
 
 
 def tree(pid: int) -> list[tuple[int, int]]:
-    """pid and every process under it, each with its depth (0 for pid)."""
+    """pid and every process under it, each with its depth (0 for pid). granian's worker (a
+    fork of pid, with its command line, that runs the app) is at depth 0 too, so the fork
+    server and the query workers are at the depths they have under waitress."""
     children: dict[int, list[int]] = {}
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
@@ -140,12 +144,27 @@ def tree(pid: int) -> list[tuple[int, int]]:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(proc.name))
+    command = _command(pid)
     out, todo = [], [(pid, 0)]
     while todo:
         p, depth = todo.pop()
         out.append((p, depth))
-        todo.extend((c, depth + 1) for c in children.get(p, []))
+        todo.extend((c, depth if p == pid and _command(c) == command else depth + 1)
+                    for c in children.get(p, []))
     return out
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _forks_of(pid: int) -> list[int]:
+    """granian's worker: the child of `pid` that runs its command line (not the fork server
+    or the query workers, which a SIGUSR1 would end)."""
+    return [p for p, depth in tree(pid) if depth == 0 and p != pid]
 
 
 def proc_memory(pid: int, depth: int) -> dict[str, Any]:
@@ -256,7 +275,10 @@ def measure(kg: str, store: str, rounds: int, seconds: float, trim: bool) -> dic
         out["latency"] = drive(netloc, store, rounds, seconds, server.pid)
         time.sleep(1)
         out["processes"] = [m for m in (proc_memory(*p) for p in tree(server.pid)) if m]
-        os.kill(server.pid, signal.SIGUSR1)
+        # The process that holds the app reports: the server (waitress) or the worker it
+        # forked (granian), which inherits the probe; the parent, without the app, does not.
+        for pid in [server.pid, *_forks_of(server.pid)]:
+            os.kill(pid, signal.SIGUSR1)
         for _ in range(100):
             if report.exists():
                 break
@@ -357,7 +379,8 @@ def table(label: str, results: dict[str, dict[str, Any]]) -> str:
             f"{by_role(r, role, 'RssFile')})")
     for role in ("server", "fork server", "query worker"):
         row(f"{role} PSS MB", lambda r, role=role: by_role(r, role, "Pss"))
-    row("server RSS MB at start", lambda r: f"{r['rss_started'][0].get('VmRSS', 0):,.0f}")
+    row("server RSS MB at start", lambda r: " + ".join(
+        f"{p.get('VmRSS', 0):,.0f}" for p in r["rss_started"] if p.get("role") == "server"))
     row("glibc heap in use MB", lambda r: f"{r['inside']['malloc']['in_use'] / MB:,.1f}")
     row("glibc heap free but kept MB", lambda r: f"{r['inside']['malloc']['free_kept'] / MB:,.1f}")
     row("glibc mmapped MB", lambda r: f"{r['inside']['malloc']['mmap'] / MB:,.1f}")

@@ -11,9 +11,10 @@ For each size it writes a synthetic project (`kg synth`, plus the shipped data u
   second build with nothing changed. A build over --build-timeout is stopped and reported as
   such; the store is then loaded by the engine's bulk loader with the same graphs and rules,
   without validation, so the serving figures can still be taken (the report says so);
-- through HTTP on the production server (`kg serve`, waitress, rate limits off): p50/p99 of
-  every canned question (the /sparql answer and the /questions page), entity pages (HTML and
-  each RDF variant), search and dumps (time to first byte and to the last byte);
+- through HTTP on the production server (`kg serve`: granian, or waitress with
+  KG_SERVER=waitress; rate limits off): p50/p99 of every canned question (the /sparql answer
+  and the /questions page), entity pages (HTML and each RDF variant), search and dumps (time
+  to first byte and to the last byte);
 - requests per second with 1, 8 and 16 keep-alive clients;
 - the same SPARQL, interleaved in one loop, against our /sparql, a bare pyoxigraph store (the
   same folder, read-only, answers written by pyoxigraph's JSON writer), a bare Oxigraph server

@@ -101,14 +101,19 @@ def test_commands_on_an_unbuilt_store_say_to_build(runner, tmp_path: Path) -> No
 def test_store_is_accepted_after_the_sub_command(runner, monkeypatch, tmp_path: Path) -> None:
     served = {}
 
-    def fake_serve(app, **options) -> None:  # waitress would block; record what it was given
-        served.update(options, store=get_store_of(app))
+    def fake_serve(make_app, host, port, threads, server) -> None:  # a server would block
+        served.update(port=port, server=server, store=get_store_of(make_app()))
 
-    monkeypatch.setattr("waitress.serve", fake_serve)
-    result = _run(runner, "serve", "--store", ":memory:", "--port", "5099")
+    monkeypatch.setattr("web.serving.serve", fake_serve)
+    monkeypatch.setattr("kg.query_workers.start_fork_server", lambda: None)
+    result = runner.invoke(main, ["serve", "--store", ":memory:", "--port", "5099"],
+                           env={"KG_SERVER": None})
     assert result.exit_code == 0, result.output
-    assert "serving :memory: on http://127.0.0.1:5099/" in result.output
+    assert "serving :memory: on http://127.0.0.1:5099/ with granian" in result.output
     assert served["port"] == 5099 and served["store"].count() == 0
+    assert served["server"] == "granian"  # the default; KG_SERVER picks the other
+    result = runner.invoke(main, ["serve", "--store", ":memory:"], env={"KG_SERVER": "waitress"})
+    assert result.exit_code == 0 and served["server"] == "waitress", result.output
     # After the sub-command it wins over the group's (or $KG_STORE's) choice.
     missing = tmp_path / "no-store-here"
     result = _run(runner, "--store", str(missing), "query", "--store", ":memory:",
@@ -119,7 +124,8 @@ def test_store_is_accepted_after_the_sub_command(runner, monkeypatch, tmp_path: 
 @pytest.mark.parametrize(("server", "started"), [("waitress", True), ("granian", False)])
 def test_serve_starts_the_fork_server_beside_waitress_only(
         runner, monkeypatch, server: str, started: bool) -> None:
-    """So that the first dump, search or query does not wait for it (0.35-1.2 s at 1M)."""
+    """So that the first dump, search or query does not wait for it (0.35-1.2 s at 1M).
+    granian's worker, which runs the app, starts its own (tests/test_serving.py)."""
     import threading
 
     ran = threading.Event()

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from kg.cli import Context, engine_options, pass_context
-from web.serving import SERVERS, WSGIApp
+from web.serving import SERVERS, PortInUse, WSGIApp
 
 
 @click.command()
@@ -21,9 +21,8 @@ from web.serving import SERVERS, WSGIApp
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option("--server", type=click.Choice(SERVERS), default=SERVERS[0], show_default=True,
               envvar="KG_SERVER",
-              help="The WSGI server (or KG_SERVER). granian is an optional extra "
-                   "(pip install 'remedy-kg[granian]'); it serves from a worker process of "
-                   "its own.")
+              help="The WSGI server (or KG_SERVER). granian serves the app from a worker "
+                   "process that ends with `kg serve`; waitress serves it from this process.")
 @pass_context
 def serve(ctx: Context, host: str, port: int, threads: int, server: str) -> None:
     """Serve the web pages, the SPARQL endpoint and the downloads."""
@@ -36,13 +35,19 @@ def serve(ctx: Context, host: str, port: int, threads: int, server: str) -> None
 
     # A service manager stops the server with SIGTERM, which by default ends Python without
     # its exit handlers: the dump folder (web.downloads, 150 MB at 1M) stayed in /tmp.
+    # (granian installs its own handler, which stops its worker, then returns here.)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    if server == "waitress":  # granian runs the app, and so its workers, in another process
+    if server == "waitress":  # granian's worker, which runs the app, starts its own
         from kg.query_workers import start_fork_server
 
         threading.Thread(target=start_fork_server, name="fork server", daemon=True).start()
     click.echo(f"serving {ctx.location} on http://{host}:{port}/ with {server}", err=True)
-    serve_app(make_app, host, port, threads, server)
+    try:
+        serve_app(make_app, host, port, threads, server)
+    except PortInUse as exc:
+        raise click.ClickException(
+            f"cannot serve on {host}:{port}: the port is in use ({exc}); stop the other "
+            "server or choose another --port") from None
 
 
 @click.command()
