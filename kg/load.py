@@ -25,8 +25,13 @@ UNEXPORTABLE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
 ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\([rbf])")
 ECHARS = {"r": 0x0D, "b": 0x08, "f": 0x0C}
 # What in a file's bytes could put an UNEXPORTABLE character in a literal: the raw characters
-# (CR as well, so a CRLF file is read the careful way) and escapes (each checked).
-_RAW_UNEXPORTABLE = re.compile(rb"[\x00-\x08\x0b-\x1f]|\xef\xbf[\xbe\xbf]")
+# (CR as well, so a CRLF file is read the careful way), U+FFFE and U+FFFF in UTF-8, and escapes
+# (each checked). The raw control bytes are what `translate` leaves once it has deleted every
+# other byte: 0.08 s of CPU for the 41 MB of the 1M data files, where a regular expression
+# that tried a character class at each byte took 0.59 s.
+_RAW_CONTROL = bytes(range(0x00, 0x09)) + bytes(range(0x0B, 0x20))
+_NOT_RAW_CONTROL = bytes(b for b in range(256) if b not in _RAW_CONTROL)
+_RAW_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 _ESCAPE_BYTES = re.compile(ESCAPE.pattern.encode())
 
 
@@ -150,7 +155,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode,
 
 
 def _may_hold_unexportable(text: bytes) -> bool:
-    if _RAW_UNEXPORTABLE.search(text):
+    if text.translate(None, _NOT_RAW_CONTROL) or any(c in text for c in _RAW_NONCHARACTERS):
         return True
     for match in _ESCAPE_BYTES.finditer(text):
         code = (ECHARS[match.group(3).decode()] if match.group(3)

@@ -19,7 +19,7 @@ from rdflib.term import Node
 from kg.namespaces import Graphs
 from kg.queries import header, sparql_files, title_of
 from kg.results import short_form
-from kg.store.oxigraph import to_rdflib
+from kg.store.oxigraph import to_rdflib, union_of
 
 SEVERITIES = {"violation": "Violation", "warning": "Warning"}
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -121,8 +121,9 @@ def run_checks_in(store: ox.Store, graphs: Sequence[ox.NamedNode]) -> QualityRep
     """Run every check inside the engine over the union of the store's `graphs` (the data and
     the ontology), as the build does in its staging store."""
     report = QualityReport(checks=quality_checks())
+    dataset = union_of(store, graphs)
     for check in report.checks:
-        answer = store.query(check.text, default_graph=list(graphs))
+        answer = store.query(check.text, **dataset)  # type: ignore[arg-type]
         names = [v.value for v in answer.variables]
         for solution in answer:
             row = {name: to_rdflib(solution[name]) for name in names

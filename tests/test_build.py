@@ -90,6 +90,24 @@ def test_violation_leaves_the_store_unchanged(broken, monkeypatch: pytest.Monkey
     assert sorted(p.name for p in store.path.parent.iterdir()) == ["project", "store"]
 
 
+def test_a_violation_check_leaves_the_store_unchanged(broken,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Valid under the shapes, refused by a quality check, which now runs before the rules
+    # while the new folder is being loaded beside it.
+    copy, store, before = broken
+    monkeypatch.setattr("kg.build.LOAD_BESIDE_FROM", 0)
+    write(copy.root / "data" / "zz-undefined.ttl", """
+<https://w3id.org/remedy-kg/id/claim/acupuncture--restless-legs-syndrome>
+    <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/remedy-kg/id/source/nowhere> .
+""")
+    with pytest.raises(ValidationFailed) as caught:
+        build(copy, store)
+    assert "undefined-entities-violation" in str(caught.value), str(caught.value)
+    assert "source:nowhere" in str(caught.value)
+    assert store.count() == before
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["project", "store"]
+
+
 def test_a_build_removes_what_a_killed_build_left(broken, monkeypatch: pytest.MonkeyPatch) -> None:
     copy, store, _ = broken
     monkeypatch.setattr("kg.build.LOAD_BESIDE_FROM", 0)

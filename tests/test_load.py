@@ -62,3 +62,26 @@ def test_syntaxes_that_could_fetch_are_refused_by_name(tmp_path: Path, name: str
     path = write(tmp_path / name, "{}")
     with pytest.raises(LoadError, match=f"{name}: .* is not accepted: data files are Turtle"):
         load_files([path])
+
+
+def test_the_byte_screen_for_raw_unexportable_characters_is_the_regular_expression() -> None:
+    # kg.load._may_hold_unexportable finds raw control bytes and U+FFFE/U+FFFF by `translate`
+    # and substring search; it must answer as the expression it replaced, for any text (no
+    # backslash here: the escapes are checked as before, by their own expression).
+    import random
+    import re
+
+    from kg.load import _may_hold_unexportable
+
+    raw = re.compile(rb"[\x00-\x08\x0b-\x1f]|\xef\xbf[\xbe\xbf]")
+    pieces = [bytes([b]) for b in range(0x21)] + [
+        b"a", b"\n", b'"', b"\x7f", b"\xef", b"\xbf", b"\xbe", b"\xef\xbf\xbd",
+        b"\xef\xbf\xbe", b"\xef\xbf\xbf", "\u00e9".encode(), "\ufffd".encode()]
+    rng = random.Random(13)
+    answers = set()
+    for _ in range(20_000):
+        text = b"".join(rng.choices(pieces, k=rng.randint(0, 4)))
+        expected = raw.search(text) is not None
+        assert _may_hold_unexportable(text) is expected, text
+        answers.add(expected)
+    assert answers == {True, False}

@@ -190,3 +190,37 @@ def test_build_reports_warning_checks(built) -> None:
     _, result = built
     assert result.quality.conforms
     assert {f.check.severity for f in result.quality.findings} <= {"Warning"}
+
+
+def test_the_checks_find_the_same_through_the_engine_union(project, tmp_path: Path) -> None:
+    # While the build's staging store holds only the data and ontology graphs, the checks read
+    # the engine's union of every graph instead of a list of those two
+    # (kg.store.oxigraph.union_of): the same rows, on the shipped data with every breakage
+    # added and on a synthetic graph; with another graph in the store, the list again.
+    from click.testing import CliRunner
+
+    from kg.load import load_files
+    from kg.project import Project
+    from kg.quality import run_checks_in
+    from kg.staging import ASSERTED, INFERRED, Staging
+    from kg.store.oxigraph import union_of
+
+    broken = copy_project(project, tmp_path / "broken")
+    for name, (turtle, _) in BREAKAGES.items():
+        write(broken.root / "data" / f"zz-{name}.ttl", PREFIXES + turtle)
+    synthetic = tmp_path / "synthetic"
+    assert CliRunner().invoke(main, ["synth", "--triples", "3000", "--out", str(synthetic)]
+                              ).exit_code == 0
+    for copy in (broken, Project(synthetic)):
+        staging = Staging.load(copy)
+        staging.validate(load_files(copy.shapes_files))
+        assert union_of(staging.store, ASSERTED) == {"use_default_graph_as_union": True}
+        by_union = run_checks_in(staging.store, ASSERTED)
+        staging.store.add_graph(INFERRED)  # empty, yet no longer the union of the two
+        assert union_of(staging.store, ASSERTED) == {"default_graph": list(ASSERTED)}
+        by_list = run_checks_in(staging.store, ASSERTED)
+        assert by_union.findings and by_union.text() == by_list.text()
+        assert ([(f.check.name, f.row) for f in by_union.findings]
+                == [(f.check.name, f.row) for f in by_list.findings])
+        if copy is broken:  # every check finds its breakage
+            assert {f.check.name for f in by_union.findings} == set(BREAKAGES)

@@ -221,3 +221,25 @@ def test_the_engines_loader_resolves_and_names_as_the_stream_does(tmp_path: Path
 def test_a_rule_the_engine_cannot_insert_from_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="not CONSTRUCT"):
         _as_insert("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5", INFERRED, "")
+
+
+def test_the_screen_for_aliased_datatype_names_is_the_regular_expression() -> None:
+    # kg.staging._may_name_narrowed searches plain substrings before any expression; for any
+    # text it must answer as the one expression it replaced.
+    import random
+
+    from kg.shacl_sparql import COLLAPSED
+
+    names = "|".join(sorted(str(d).rsplit("#", 1)[1] for d in COLLAPSED))
+    expression = re.compile(rf"[:#](?:{names})\b|XMLSchema(?!#>)|\\[uU]".encode())
+    pieces = [b":", b"#", b"int", b"long", b"short", b"byte", b"Integer", b"positiveInteger",
+              b"unsignedInt", b"unsigned", b"eger", b"er", b"XMLSchema", b"XMLSchema#>", b"#>",
+              b">", b"\\", b"u", b"U", b"a", b"_", b"7", b" ", b"\n", b"-", b"\xc3\xa9"]
+    rng = random.Random(22)
+    answers = set()
+    for _ in range(30_000):
+        text = b"".join(rng.choices(pieces, k=rng.randint(0, 5)))
+        expected = expression.search(text) is not None
+        assert _may_name_narrowed(text) is expected, text
+        answers.add(expected)
+    assert answers == {True, False}

@@ -54,6 +54,18 @@ def triples_in(store: ox.Store, graph: ox.NamedNode) -> int:
     return int(solution[0].value)  # type: ignore[union-attr]
 
 
+def union_of(store: ox.Store, graphs: Collection[ox.NamedNode]) -> dict[str, object]:
+    """The query option that makes the default graph the union of `graphs`: the engine's
+    union of every named graph when those are all the store holds (and its default graph is
+    empty), which gives the same rows and is cheaper than a list of graphs (the build's
+    checks at 1M: 2.6 -> 2.1 s of CPU; its statistics: 5.9 -> 4.9 s); else the list."""
+    if ({*store.named_graphs()} == set(graphs)
+            and not any(True for _ in store.quads_for_pattern(None, None, None,
+                                                              ox.DefaultGraph()))):
+        return {"use_default_graph_as_union": True}
+    return {"default_graph": list(graphs)}
+
+
 class GraphSource(ABC):
     """The triples of one graph to write into a pyoxigraph store, and how many there are."""
 
