@@ -4,6 +4,7 @@ import pytest
 
 from kg.load import LoadError, load_files, parse_file
 from tests.conftest import write
+from tests.random_texts import assert_screen_is_the_expression
 
 GOOD = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n"
 BAD = '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n\nex:d ex:e "unterminated .\n'
@@ -68,7 +69,6 @@ def test_the_byte_screen_for_raw_unexportable_characters_is_the_regular_expressi
     # kg.load._may_hold_unexportable finds raw control bytes and U+FFFE/U+FFFF by `translate`
     # and substring search; it must answer as the expression it replaced, for any text (no
     # backslash here: the escapes are checked as before, by their own expression).
-    import random
     import re
 
     from kg.load import _may_hold_unexportable
@@ -77,11 +77,5 @@ def test_the_byte_screen_for_raw_unexportable_characters_is_the_regular_expressi
     pieces = [bytes([b]) for b in range(0x21)] + [
         b"a", b"\n", b'"', b"\x7f", b"\xef", b"\xbf", b"\xbe", b"\xef\xbf\xbd",
         b"\xef\xbf\xbe", b"\xef\xbf\xbf", "\u00e9".encode(), "\ufffd".encode()]
-    rng = random.Random(13)
-    answers = set()
-    for _ in range(20_000):
-        text = b"".join(rng.choices(pieces, k=rng.randint(0, 4)))
-        expected = raw.search(text) is not None
-        assert _may_hold_unexportable(text) is expected, text
-        answers.add(expected)
-    assert answers == {True, False}
+    assert_screen_is_the_expression(_may_hold_unexportable, raw, pieces, seed=13,
+                                    rounds=20_000, most_pieces=4)
