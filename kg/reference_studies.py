@@ -110,8 +110,6 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                    "group and so are open to bias; in two studies against placebo stockings, "
                    "oedema fell with stockings while ankle circumference showed no clear change.",
         "seen_at": "https://sonicgame.netlify.app/host-https-pubmed.ncbi.nlm.nih.gov/34271595 ; "
-                   "https://cochranelibrary.com/es/cdsr/doi/10.1002/14651858.CD008819.pub4/full/"
-                   "zh-hans ; "
                    "http://cochrane.org/CD008819/"
                    "PVD_wearing-stockings-to-provide-compression-for-the-treatment-of-varicose-"
                    "veins ; "
