@@ -266,12 +266,7 @@ class Worker:
 
     def facts(self, request: FactsRequest, timeout: float) -> QueryFacts:
         """As `run`; raises QueryRefused and QuerySyntaxError as the guard does."""
-        reply = self._ask(request, timeout)
-        if reply[0] == "facts":
-            return reply[1]
-        if reply[0] == "refused":
-            raise QueryRefused(reply[1])
-        return _decode(reply, self.prefixes)  # type: ignore[return-value]  # raises
+        return _raise_failure(self._ask(request, timeout))[1]
 
     def _ask(self, request: QueryRequest | FactsRequest, timeout: float) -> tuple:
         try:
@@ -487,13 +482,20 @@ def _encode(done: Answer) -> tuple[str, str, bytes, bool]:
     return "ok", result.form, data, done.truncated
 
 
-def _decode(reply: tuple, prefixes: dict[str, str]) -> Answer:
+def _raise_failure(reply: tuple) -> tuple:
+    """The reply, unless it tells of a failure: then that failure, raised here."""
     kind = reply[0]
     if kind == "syntax":
         raise QuerySyntaxError(reply[1])
+    if kind == "refused":
+        raise QueryRefused(reply[1])
     if kind == "error":
         raise StoreError(reply[1])
-    _, form, data, truncated = reply
+    return reply
+
+
+def _decode(reply: tuple, prefixes: dict[str, str]) -> Answer:
+    kind, form, data, truncated = _raise_failure(reply)
     if kind == "written":
         return Answer(None, truncated, data)
     if form in ("CONSTRUCT", "DESCRIBE"):

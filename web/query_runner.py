@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import atexit
 import threading
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from flask import Flask, current_app
 from werkzeug.exceptions import ServiceUnavailable
@@ -82,33 +82,40 @@ class QueryRunner:
         """The guard's facts of a text its screen cannot read (kg.query_guard.Parse), read
         by a query worker: under the same cap and time limit as queries, and without the
         parser's lock in this process, which one slow parse (seconds for a long text) held
-        against every other request's."""
-        return self._run(FactsRequest(text, base_iri))
+        against every other request's. Remote engines have no workers: parsed here."""
+        if self._pool is None:
+            return parsed_facts(text, base_iri)
+        with self._slot():
+            try:
+                return self._pool.facts(FactsRequest(text, base_iri), self.timeout)
+            except QueryTimeout:
+                raise QueryTimeout(
+                    f"Reading the query's text ran past the time limit of {self.timeout:g} s "
+                    f"and was stopped ({len(text):,} characters; the checks read about 20 kB "
+                    f"a second). Shorten it: fewer patterns or terms in a row, or VALUES."
+                ) from None
 
-    def _run(self, request: QueryRequest | FactsRequest) -> Any:
+    def _run(self, request: QueryRequest) -> Answer:
+        with self._slot():
+            try:
+                if self._pool is None:
+                    return answer(self.store, request, timeout=self.timeout)
+                return self._pool.query(request, self.timeout)
+            except QueryTimeout:
+                raise QueryTimeout(
+                    f"The query ran past the time limit of {self.timeout:g} s and was stopped. "
+                    "Narrow it (more specific patterns, a LIMIT) or download the dataset and "
+                    "query it locally.") from None
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        """One of the `max_concurrent` places a query (or a worker's parse) runs in."""
         if not self._slots.acquire(timeout=self.queue_wait):
             raise ServiceUnavailable(
                 f"{self.max_concurrent} queries are already running, the most this endpoint "
                 f"runs at once; try again shortly.", retry_after=max(1, round(self.queue_wait)))
         try:
-            if isinstance(request, FactsRequest):
-                if self._pool is None:  # remote engines: no workers, so parsed here
-                    return parsed_facts(request.text, request.base_iri)
-                return self._pool.facts(request, self.timeout)
-            if self._pool is None:
-                return answer(self.store, request, timeout=self.timeout)
-            return self._pool.query(request, self.timeout)
-        except QueryTimeout:
-            if isinstance(request, FactsRequest):
-                raise QueryTimeout(
-                    f"Reading the query's text ran past the time limit of {self.timeout:g} s "
-                    f"and was stopped ({len(request.text):,} characters; the checks read "
-                    f"about 20 kB a second). Shorten it: fewer patterns or terms in a row, "
-                    f"or VALUES.") from None
-            raise QueryTimeout(
-                f"The query ran past the time limit of {self.timeout:g} s and was stopped. "
-                "Narrow it (more specific patterns, a LIMIT) or download the dataset and "
-                "query it locally.") from None
+            yield
         finally:
             self._slots.release()
 
