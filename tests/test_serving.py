@@ -210,6 +210,23 @@ def test_granian_runs_the_app_named_and_reading_files_in_large_blocks() -> None:
     assert seen["wrapper"].buffer_size == FILE_BLOCK > 8192
 
 
+def test_granian_naming_leaves_the_apps_own_header_list_alone() -> None:
+    # An app may send one list with every response: adding Server to it grew it per request.
+    from web.serving import SERVER_NAME, _named
+
+    shared = [("Content-Type", "text/plain")]
+
+    def app(environ, start_response):
+        start_response("200 OK", shared)
+        return [b"ok"]
+
+    sent: list = []
+    for _ in range(3):
+        _named(app)({}, lambda status, headers, exc_info=None: sent.append(headers))
+    assert shared == [("Content-Type", "text/plain")]
+    assert all(headers.count(("Server", SERVER_NAME)) == 1 for headers in sent)
+
+
 ORPHAN = """
 import os, signal, time
 from web.serving import _die_with_parent

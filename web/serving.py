@@ -138,8 +138,8 @@ def _named(app: WSGIApp) -> WSGIApp:
     at 1M took 267 ms to the last byte against waitress's 150)."""
     def named_app(environ: dict, start_response: Callable[..., Any]) -> Any:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            headers.append(("Server", SERVER_NAME))
-            return start_response(status, headers, exc_info)
+            # A new list: an app may hand the same list to every response.
+            return start_response(status, [*headers, ("Server", SERVER_NAME)], exc_info)
 
         environ.setdefault("wsgi.file_wrapper", _file_in_large_blocks)
         return app(environ, start)
