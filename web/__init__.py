@@ -10,6 +10,8 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 from kg.namespaces import SCHEMA, checked_base
 from kg.store import Store
 from web import (
+    answer_replay,
+    client_limits,
     community,
     errors,
     limits,
@@ -70,6 +72,8 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
         app.register_blueprint(module.bp)
     community.limit(limits.init_app(app), app)
     page_cache.init_app(app)
+    answer_replay.init_app(app)
+    client_limits.init_app(app)  # last, so outermost: it counts the answers resent before it
 
     @app.context_processor
     def site() -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Request limits: URL and body size, and per-client rate limits (Flask-Limiter, in memory)."""
+"""Request limits: URL and body size, the routes' own rate limits (Flask-Limiter, in memory),
+and the endpoint's limits in words. The app-wide rate limits are web.client_limits'."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, abort, request
-from flask_limiter import Limit, Limiter, RateLimitExceeded
+from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_qualified_name, get_remote_address
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from web import rate_counts
+from web.client_limits import STORAGE_URI, too_many_message
 from web.errors import error_response
 
 
@@ -31,20 +32,14 @@ def init_app(app: Flask) -> Limiter:
             abort(414, description=f"The URL is {length} bytes long, over the limit of "
                                    f"{config['MAX_URL_LENGTH']}; POST a long query instead.")
 
-    # One limiter per app, so that each app (and each test) counts on its own. Shared scopes
-    # count a client's requests across all routes, not per route.
-    # kg-memory: web.rate_counts, counters without memory://'s timer thread per request.
+    # The app-wide limits are web.client_limits'; this limiter counts the routes' own (the
+    # community's writes). One per app, so that each app (and each test) counts on its own.
     limiter = Limiter(get_remote_address, app=app, storage_uri=STORAGE_URI,
-                      strategy="fixed-window", default_limits=[
-        Limit(config[name], shared=True, scope=name, exempt_when=exempt)
-        for name, exempt in (("RATE_LIMIT", _static_file), ("SPARQL_RATE_LIMIT", _not_a_query))
-        if config[name]
-    ])
+                      strategy="fixed-window")
 
-    # Flask-Limiter works out which limits apply on every request, even where none is set
-    # (the rate limits turned off, as the bench serves): 0.10 ms of CPU per /sparql request,
-    # a quarter of the app's own time (bench/sparql_layers.py). Where no limit can apply to
-    # an endpoint, it is told so at once. The answer is kept per endpoint: every limit is set
+    # Flask-Limiter works out which limits apply on every request, even where none can: 0.10
+    # ms of CPU per /sparql request (bench/sparql_layers.py). Where no limit can apply to an
+    # endpoint, it is told so at once. The answer is kept per endpoint: every limit is set
     # while the app is built, before its first request.
     unlimited: dict[str | None, bool] = {}
 
@@ -68,9 +63,8 @@ def init_app(app: Flask) -> Limiter:
     def too_many_requests(exc: RateLimitExceeded) -> Response:
         current = limiter.current_limit
         retry_after = max(1, math.ceil(current.reset_at - time.time())) if current else 60
-        response = error_response(
-            429, "Too Many Requests",
-            f"This address sent more than {exc.description}; try again in {retry_after} s.")
+        response = error_response(429, "Too Many Requests",
+                                  too_many_message(exc.description, retry_after))
         response.headers["Retry-After"] = str(retry_after)
         return response
 
@@ -88,18 +82,6 @@ def _limits_for(limiter: Limiter, app: Flask, endpoint: str | None,
         return True
     view = app.view_functions.get(endpoint or "")
     return bool(view and manager.decorated_limits(get_qualified_name(view)))
-
-
-STORAGE_URI = f"{rate_counts.FixedWindowCounts.STORAGE_SCHEME[0]}://"
-
-
-def _static_file() -> bool:
-    return request.endpoint == "static"
-
-
-def _not_a_query() -> bool:
-    """The query UI and the service description are pages, not queries."""
-    return request.method != "POST" and "query" not in request.args
 
 
 def described(config: Mapping[str, Any]) -> list[str]:

@@ -1,0 +1,124 @@
+"""The per-client rate limits on every request (RATE_LIMIT) and on queries (SPARQL_RATE_LIMIT),
+counted before Flask.
+
+Why before Flask: a /sparql answer asked before is sent without Flask (web.answer_replay),
+and must be counted all the same; counting here also spares every request Flask-Limiter's
+work of finding which limits apply (0.04 ms of CPU a request, bench/sparql_layers.py).
+Flask-Limiter keeps the limits that belong to routes (the community's writes).
+
+A request over a limit still goes through Flask, marked: its first hook raises the 429, so the
+error is written as every other error is (web.errors), with Retry-After. Counting is the
+`limits` package's fixed window over web.rate_counts, per client address, one counter per
+limit; a request stops counting at the first limit it is over, as Flask-Limiter did.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from flask import Flask, request
+from limits import RateLimitItem, parse_many
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
+
+from web import rate_counts
+
+STORAGE_URI = f"{rate_counts.FixedWindowCounts.STORAGE_SCHEME[0]}://"
+BREACH = "kg.rate_limit_breach"  # the WSGI environ key a request over a limit carries
+
+
+def too_many_message(limit: RateLimitItem | str, retry_after: int) -> str:
+    """The 429's message, for these limits and Flask-Limiter's alike."""
+    return f"This address sent more than {limit}; try again in {retry_after} s."
+
+
+@dataclass(frozen=True)
+class Breach:
+    limit: RateLimitItem
+    retry_after: int  # seconds until the limit's window ends
+
+
+@dataclass(frozen=True)
+class ClientLimit:
+    name: str  # the setting, and the counter's scope
+    items: tuple[RateLimitItem, ...]
+    applies: Callable[[dict, str], bool]  # (environ, static path prefix)
+
+
+def _not_static(environ: dict, static_prefix: str) -> bool:
+    return not environ.get("PATH_INFO", "").startswith(static_prefix)
+
+
+def _a_query(environ: dict, static_prefix: str) -> bool:
+    """A POST, or a URL with a `query` parameter (the query UI and the service description
+    are pages, not queries)."""
+    if environ.get("REQUEST_METHOD") == "POST":
+        return True
+    raw = environ.get("QUERY_STRING", "")
+    return "query" in raw and any(key == "query" for key, _ in
+                                  parse_qsl(raw, keep_blank_values=True))
+
+
+RULES: tuple[tuple[str, Callable[[dict, str], bool]], ...] = (
+    ("RATE_LIMIT", _not_static), ("SPARQL_RATE_LIMIT", _a_query))
+
+
+class ClientLimits:
+    """The limits of RULES that are set, counted per client address."""
+
+    def __init__(self, config: dict, static_prefix: str):
+        self.limits = tuple(ClientLimit(name, _parsed(name, config[name]), applies)
+                            for name, applies in RULES if config[name])
+        self.static_prefix = static_prefix
+        self.counter = FixedWindowRateLimiter(storage_from_string(STORAGE_URI))
+
+    def count(self, environ: dict) -> Breach | None:
+        """Count the request against each limit it falls under; the first one it is over."""
+        address = environ.get("REMOTE_ADDR") or "127.0.0.1"  # as Flask-Limiter's key
+        for limit in self.limits:
+            if not limit.applies(environ, self.static_prefix):
+                continue
+            for item in limit.items:
+                if not self.counter.hit(item, address, limit.name):
+                    ends = self.counter.get_window_stats(item, address, limit.name).reset_time
+                    return Breach(item, max(1, math.ceil(ends - time.time())))
+        return None
+
+
+def _parsed(name: str, value: object) -> tuple[RateLimitItem, ...]:
+    try:
+        return tuple(parse_many(str(value)))
+    except ValueError:
+        raise ValueError(f"{name} must be a rate such as '600 per minute' (several joined by "
+                         f"';'), or '' for none; not {value!r}") from None
+
+
+def init_app(app: Flask) -> None:
+    """Count every request before the app (and before web.answer_replay, if it wraps it)."""
+    limits = ClientLimits(app.config, (app.static_url_path or "/static") + "/")
+    if not limits.limits:
+        return
+    inner = app.wsgi_app
+
+    def counted(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        breach = limits.count(environ)
+        if breach is not None:
+            environ[BREACH] = breach
+        return inner(environ, start_response)
+
+    app.wsgi_app = counted  # type: ignore[method-assign]
+
+    def over_limit() -> None:
+        breach: Breach | None = request.environ.get(BREACH)
+        if breach is not None:
+            raise TooManyRequests(too_many_message(breach.limit, breach.retry_after),
+                                  retry_after=breach.retry_after)
+
+    # First of the app's hooks: a later one may answer (a page from web.page_cache) and end
+    # the request before this one is asked.
+    app.before_request_funcs.setdefault(None, []).insert(0, over_limit)
