@@ -1,4 +1,5 @@
-"""web.client_limits: RATE_LIMIT and SPARQL_RATE_LIMIT, counted per client before Flask."""
+"""web.client_limits: RATE_LIMIT, SPARQL_RATE_LIMIT and COMMUNITY_RATE_LIMIT, counted per client
+before Flask."""
 
 from __future__ import annotations
 
@@ -40,6 +41,17 @@ def test_the_query_limit_counts_queries_only(environ: dict, is_query: bool) -> N
     assert _over(limits, environ, 2) == [False, is_query]
 
 
+@pytest.mark.parametrize("environ, is_a_write", [
+    (_environ("/community/vote", method="POST"), True),
+    (_environ("/community/admin/moderate", method="POST"), True),
+    (_environ("/community/claim/acupuncture--restless-legs-syndrome"), False),  # a read
+    (_environ("/sparql", method="POST"), False),
+])
+def test_the_community_limit_counts_its_writes_only(environ: dict, is_a_write: bool) -> None:
+    limits = ClientLimits({"COMMUNITY_RATE_LIMIT": "1 per minute"}, "/static/")
+    assert _over(limits, environ, 2) == [False, is_a_write]
+
+
 def test_the_first_limit_over_is_named_with_the_seconds_left() -> None:
     limits = ClientLimits({"RATE_LIMIT": "", "SPARQL_RATE_LIMIT": "5 per minute;1 per second"},
                           "/static/")
@@ -50,7 +62,7 @@ def test_the_first_limit_over_is_named_with_the_seconds_left() -> None:
     assert 1 <= breach.retry_after <= 1
 
 
-@pytest.mark.parametrize("setting", ["RATE_LIMIT", "SPARQL_RATE_LIMIT"])
+@pytest.mark.parametrize("setting", ["RATE_LIMIT", "SPARQL_RATE_LIMIT", "COMMUNITY_RATE_LIMIT"])
 def test_a_limit_that_is_not_a_rate_fails_fast_naming_it(embedded_store, setting: str) -> None:
     with pytest.raises(ValueError, match=f"{setting} must be a rate"):
         make_app(embedded_store, **{setting: "often"})

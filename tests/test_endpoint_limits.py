@@ -256,8 +256,8 @@ def test_rate_limits_answer_429_with_retry_after(store) -> None:
 
 @pytest.mark.parametrize("setting", ["RATE_LIMIT", "SPARQL_RATE_LIMIT"])
 def test_either_rate_limit_alone_still_counts_queries(store, setting: str) -> None:
-    """Flask-Limiter is told to skip endpoints no limit can apply to (web.limits): a limit set
-    on its own must still be counted, and an endpoint with none skipped only while none is."""
+    """Each limit is counted on its own (web.client_limits): either one set alone still
+    counts queries."""
     app = create_app({"TESTING": True, **NO_RATE_LIMITS, setting: "2 per minute"},
                      store=store)
     try:

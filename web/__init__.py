@@ -70,7 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None, store: Store | None = 
 
     for module in (examples, schema):
         app.register_blueprint(module.bp)
-    community.limit(limits.init_app(app), app)
+    limits.init_app(app)
     page_cache.init_app(app)
     answer_replay.init_app(app)
     client_limits.init_app(app)  # last, so outermost: it counts the answers resent before it

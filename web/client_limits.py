@@ -1,15 +1,16 @@
-"""The per-client rate limits on every request (RATE_LIMIT) and on queries (SPARQL_RATE_LIMIT),
-counted before Flask.
+"""The per-client rate limits: on every request (RATE_LIMIT), on queries (SPARQL_RATE_LIMIT) and
+on the community's writes (COMMUNITY_RATE_LIMIT), counted before Flask.
 
 Why before Flask: a /sparql answer asked before is sent without Flask (web.answer_replay),
-and must be counted all the same; counting here also spares every request Flask-Limiter's
-work of finding which limits apply (0.04 ms of CPU a request, bench/sparql_layers.py).
-Flask-Limiter keeps the limits that belong to routes (the community's writes).
+and must be counted all the same. Counting here also spares every request the work
+Flask-Limiter, used before, did to find which limits apply, even where none did (0.10 ms of
+CPU a /sparql request, bench/sparql_layers.py).
 
-A request over a limit still goes through Flask, marked: its first hook raises the 429, so the
-error is written as every other error is (web.errors), with Retry-After. Counting is the
-`limits` package's fixed window over web.rate_counts, per client address, one counter per
-limit; a request stops counting at the first limit it is over, as Flask-Limiter did.
+A request over a limit still goes through Flask, marked: the app's first hook raises the 429,
+so the error is written as every other error is (web.errors), with Retry-After. Counting is
+the `limits` package's fixed window over web.rate_counts, per client address (the WSGI
+REMOTE_ADDR), one counter per limit; a request stops counting at the first limit it is over,
+as Flask-Limiter did.
 """
 
 from __future__ import annotations
@@ -30,11 +31,6 @@ from web import rate_counts
 
 STORAGE_URI = f"{rate_counts.FixedWindowCounts.STORAGE_SCHEME[0]}://"
 BREACH = "kg.rate_limit_breach"  # the WSGI environ key a request over a limit carries
-
-
-def too_many_message(limit: RateLimitItem | str, retry_after: int) -> str:
-    """The 429's message, for these limits and Flask-Limiter's alike."""
-    return f"This address sent more than {limit}; try again in {retry_after} s."
 
 
 @dataclass(frozen=True)
@@ -64,8 +60,16 @@ def _a_query(environ: dict, static_prefix: str) -> bool:
                                   parse_qsl(raw, keep_blank_values=True))
 
 
+def _a_community_write(environ: dict, static_prefix: str) -> bool:
+    """A vote, post, report or moderation: every POST route of web.community."""
+    return (environ.get("REQUEST_METHOD") == "POST"
+            and environ.get("PATH_INFO", "").startswith(COMMUNITY_PATH))
+
+
+COMMUNITY_PATH = "/community/"
 RULES: tuple[tuple[str, Callable[[dict, str], bool]], ...] = (
-    ("RATE_LIMIT", _not_static), ("SPARQL_RATE_LIMIT", _a_query))
+    ("RATE_LIMIT", _not_static), ("SPARQL_RATE_LIMIT", _a_query),
+    ("COMMUNITY_RATE_LIMIT", _a_community_write))
 
 
 class ClientLimits:
@@ -73,13 +77,13 @@ class ClientLimits:
 
     def __init__(self, config: dict, static_prefix: str):
         self.limits = tuple(ClientLimit(name, _parsed(name, config[name]), applies)
-                            for name, applies in RULES if config[name])
+                            for name, applies in RULES if config.get(name))
         self.static_prefix = static_prefix
         self.counter = FixedWindowRateLimiter(storage_from_string(STORAGE_URI))
 
     def count(self, environ: dict) -> Breach | None:
         """Count the request against each limit it falls under; the first one it is over."""
-        address = environ.get("REMOTE_ADDR") or "127.0.0.1"  # as Flask-Limiter's key
+        address = environ.get("REMOTE_ADDR") or "127.0.0.1"  # as Flask-Limiter keyed it
         for limit in self.limits:
             if not limit.applies(environ, self.static_prefix):
                 continue
@@ -99,7 +103,7 @@ def _parsed(name: str, value: object) -> tuple[RateLimitItem, ...]:
 
 
 def init_app(app: Flask) -> None:
-    """Count every request before the app (and before web.answer_replay, if it wraps it)."""
+    """Count every request before the app (and before web.answer_replay, which it must wrap)."""
     limits = ClientLimits(app.config, (app.static_url_path or "/static") + "/")
     if not limits.limits:
         return
@@ -116,8 +120,8 @@ def init_app(app: Flask) -> None:
     def over_limit() -> None:
         breach: Breach | None = request.environ.get(BREACH)
         if breach is not None:
-            raise TooManyRequests(too_many_message(breach.limit, breach.retry_after),
-                                  retry_after=breach.retry_after)
+            raise TooManyRequests(f"This address sent more than {breach.limit}; try again in "
+                                  f"{breach.retry_after} s.", retry_after=breach.retry_after)
 
     # First of the app's hooks: a later one may answer (a page from web.page_cache) and end
     # the request before this one is asked.

@@ -40,7 +40,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import Limiter
 from markupsafe import Markup
 from rdflib import URIRef
 from werkzeug.local import LocalProxy
@@ -143,13 +142,6 @@ def notice_writes(response: Response) -> Response:
     if request.method == "POST" and isinstance(store._get_current_object(), RemoteStore):
         store.notice_graph(store.namespaces.graphs.COMMUNITY)  # type: ignore[attr-defined]
     return response
-
-
-def limit(limiter: Limiter, app: Flask) -> None:
-    """Per-client limits on the community's writes (the reads fall under RATE_LIMIT)."""
-    if app.config["COMMUNITY_RATE_LIMIT"]:
-        limiter.limit(app.config["COMMUNITY_RATE_LIMIT"], methods=["POST"],
-                      scope="COMMUNITY_RATE_LIMIT")(bp)
 
 
 def get_community() -> Community:
