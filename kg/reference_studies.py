@@ -236,7 +236,16 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "bibliographic records that might print it (library catalogues' copies of "
                 "PubMed/PMC records, citation indexes, university repositories, Europe PMC: the "
                 "title with 'Record/pubmed', 'PMC', 'doi' or 'europepmc', and distinctive abstract "
-                "sentences), including a PMC copy of the review: none came up.",
+                "sentences), including a PMC copy of the review: none came up. On 2026-11-30 "
+                "(a later search) its PMC copy came up: PMCID PMC6481397, printed with the "
+                "review's DOI (10.1002/14651858.CD009796.pub2) on its summary-of-findings table "
+                "at https://pmc.ncbi.nlm.nih.gov/articles/PMC6481397/table/CD009796-tbl-0001, "
+                "which rates pain at the end of treatment low (20 studies, 1,382 people). The "
+                "PMID is not on the part of the page shown.",
+        "pmcid": "PMC6481397",
+        "seen_at": "http://onlinelibrary.wiley.com/doi/10.1002/14651858.CD009796.pub2/full?global"
+                   "Message=0 ; "
+                   "https://pmc.ncbi.nlm.nih.gov/articles/PMC6481397/table/CD009796-tbl-0001",
     },
     "langhorst-2013-meditative-movement-fibromyalgia-meta-analysis": {
         "finding": "Improved sleep, fatigue, depression and HRQoL but not pain overall; in "
