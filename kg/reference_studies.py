@@ -759,7 +759,23 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "party, and is no longer stated: no first-party page read says 'first-line', and "
                 "the strength for IV iron was not seen there. Dopaminergic drugs (DAs, levodopa) "
                 "carry augmentation risk, so listing them as plain RLS remedies without that "
-                "caveat is misleading.",
+                "caveat is misleading. Read on 2026-11-30 at http://47.251.13.51:8081/39324664 "
+                "(a copy of the PubMed record; abstract only): the systematic review, "
+                "meta-analysis and GRADE assessment behind this guideline, Winkelman JW, "
+                "Berkowski JA, DelRosso LM, et al., J Clin Sleep Med 2025;21(1):153-199, PMID "
+                "39324664, PMCID PMC11701280, DOI 10.5664/jcsm.11392 (its own record: "
+                "study:winkelman-2025-aasm-rls-systematic-review). The abstract says the task "
+                "force summarised the certainty of evidence per treatment but states none. Its "
+                "full text and tables were looked for on 2026-11-30 and not found among the "
+                "stored pages (searches: the PMCID and its PMC table pages; the DOI on "
+                "jcsm.aasm.org; Europe PMC; the author list; summary-of-findings and "
+                "certainty-of-evidence wording for pramipexole, ropinirole, gabapentin "
+                "enacarbil, IV ferric carboxymaltose and peroneal nerve stimulation): only this "
+                "abstract copy and third-party summaries came up, and no rating was taken from "
+                "them, so no RLS claim's level was compared with the review or changed. Another "
+                "copy of this guideline's PubMed record, http://47.251.13.51:8081/39324694, "
+                "heads it '2025 Jan 1;21(1):137-152'; the excerpt read there reaches only the "
+                "start of the first good practice statement.",
     },
     "ruiz-irastorza-2010-antimalarials-sle-systematic-review": {
         "note": "Record dated 2008-12-24 (online first); print issue/pages not seen: searched "
