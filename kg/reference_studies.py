@@ -772,10 +772,10 @@ CORRECTIONS: dict[str, dict[str, str]] = {
                 "certainty-of-evidence wording for pramipexole, ropinirole, gabapentin "
                 "enacarbil, IV ferric carboxymaltose and peroneal nerve stimulation): only this "
                 "abstract copy and third-party summaries came up, and no rating was taken from "
-                "them, so no RLS claim's level was compared with the review or changed. Another "
-                "copy of this guideline's PubMed record, http://47.251.13.51:8081/39324694, "
-                "heads it '2025 Jan 1;21(1):137-152'; the excerpt read there reaches only the "
-                "start of the first good practice statement.",
+                "them, so no RLS claim's level was compared with the review or changed. A curator "
+                "reported another copy of this guideline's PubMed record heading it with its "
+                "print issue and pages; that copy was not found again on review, so neither is "
+                "entered.",
     },
     "ruiz-irastorza-2010-antimalarials-sle-systematic-review": {
         "note": "Record dated 2008-12-24 (online first); print issue/pages not seen: searched "
