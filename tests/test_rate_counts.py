@@ -9,7 +9,7 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from web import rate_counts
-from web.limits import STORAGE_URI
+from web.client_limits import STORAGE_URI
 from web.rate_counts import FixedWindowCounts
 
 
