@@ -133,6 +133,29 @@ def test_only_a_kept_answers_200_without_a_cookie_is_resent(status: str, headers
     assert len(calls) == 3 and replay.replays == 0
 
 
+def test_keys_count_against_the_bound() -> None:
+    # A client varying the query string or Accept makes an entry per request: its key is
+    # part of what the entry holds.
+    inner, _ = _inner("200 OK", [("X-Answer-Cache", "hit")], b"{}")
+    replay = AnswerReplay(inner, 2**20)
+    for accept in ("a" * 10, "a" * 20_000):
+        replay({**ENVIRON, "HTTP_ACCEPT": accept}, lambda *args: None)
+    small, big = (size for _, size in replay.kept.entries.values())
+    assert big - small == 20_000 - 10
+
+
+def test_headers_are_kept_as_sent_before_anything_outside_adds_to_them() -> None:
+    inner, _ = _inner("200 OK", [("X-Answer-Cache", "hit")], b"{}")
+    replay = AnswerReplay(inner, 2**20)
+
+    def outer(status, headers, exc_info=None):  # type: ignore[no-untyped-def]
+        headers.append(("X-Request-Id", "1"))  # a middleware that adds in place
+    replay(dict(ENVIRON), outer)
+    sent: list = []
+    replay(dict(ENVIRON), lambda status, headers, exc=None: sent.append(headers))
+    assert sent == [[("X-Answer-Cache", "hit")]]
+
+
 def test_resent_headers_are_a_new_list_each_time_and_big_answers_are_not_kept() -> None:
     headers = [("X-Answer-Cache", "hit"), ("Content-Type", "application/json")]
     inner, calls = _inner("200 OK", headers, b"{}")

@@ -31,6 +31,7 @@ def test_every_request_but_static_files_counts_per_address() -> None:
 @pytest.mark.parametrize("environ, is_query", [
     (_environ("/sparql", "query=ASK%7B%7D"), True),
     (_environ("/sparql", "format=json&query="), True),
+    (_environ("/sparql", "%71uery=ASK%7B%7D"), True),  # the view decodes the name too
     (_environ("/sparql", method="POST"), True),
     (_environ("/sparql"), False),  # the query UI
     (_environ("/sparql", "queryish=1"), False),
@@ -60,6 +61,18 @@ def test_the_first_limit_over_is_named_with_the_seconds_left() -> None:
     breach = limits.count(dict(environ))
     assert breach is not None and str(breach.limit) == "1 per 1 second"
     assert 1 <= breach.retry_after <= 1
+
+
+def test_the_shortest_window_is_counted_first_whatever_the_settings_order() -> None:
+    # Refused by the per-second limit, a request must not use up the hourly one.
+    limits = ClientLimits({"RATE_LIMIT": "5 per hour;2 per second",
+                           "SPARQL_RATE_LIMIT": "1 per second"}, "/static/")
+    assert [str(limit.item) for limit in limits.limits] == [
+        "2 per 1 second", "1 per 1 second", "5 per 1 hour"]
+    page = _environ("/")
+    assert _over(limits, page, 4) == [False, False, True, True]
+    hourly = limits.limits[-1]
+    assert limits.counter.get_window_stats(hourly.item, "192.0.2.1", hourly.name).remaining == 3
 
 
 @pytest.mark.parametrize("setting", ["RATE_LIMIT", "SPARQL_RATE_LIMIT", "COMMUNITY_RATE_LIMIT"])

@@ -10,7 +10,8 @@ A request over a limit still goes through Flask, marked: the app's first hook ra
 so the error is written as every other error is (web.errors), with Retry-After. Counting is
 the `limits` package's fixed window over web.rate_counts, per client address (the WSGI
 REMOTE_ADDR), one counter per limit; a request stops counting at the first limit it is over,
-as Flask-Limiter did.
+shortest window first, as Flask-Limiter did. Unlike Flask-Limiter, requests no route answers
+(404, 405) and over-long URLs (414) count too: a scanner's requests are requests.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class Breach:
 @dataclass(frozen=True)
 class ClientLimit:
     name: str  # the setting, and the counter's scope
-    items: tuple[RateLimitItem, ...]
+    item: RateLimitItem
     applies: Callable[[dict, str], bool]  # (environ, static path prefix)
 
 
@@ -56,8 +57,8 @@ def _a_query(environ: dict, static_prefix: str) -> bool:
     if environ.get("REQUEST_METHOD") == "POST":
         return True
     raw = environ.get("QUERY_STRING", "")
-    return "query" in raw and any(key == "query" for key, _ in
-                                  parse_qsl(raw, keep_blank_values=True))
+    # Parsed, not searched: the view decodes a percent-encoded name (%71uery) too.
+    return bool(raw) and any(key == "query" for key, _ in parse_qsl(raw, keep_blank_values=True))
 
 
 def _a_community_write(environ: dict, static_prefix: str) -> bool:
@@ -73,11 +74,16 @@ RULES: tuple[tuple[str, Callable[[dict, str], bool]], ...] = (
 
 
 class ClientLimits:
-    """The limits of RULES that are set, counted per client address."""
+    """The limits of RULES that are set, counted per client address, the shortest window
+    first (as Flask-Limiter ordered them): a request refused by a per-second limit stops
+    there, before it uses up an hourly one."""
 
     def __init__(self, config: dict, static_prefix: str):
-        self.limits = tuple(ClientLimit(name, _parsed(name, config[name]), applies)
-                            for name, applies in RULES if config.get(name))
+        self.limits = tuple(sorted(
+            (ClientLimit(name, item, applies)
+             for name, applies in RULES if config.get(name)
+             for item in _parsed(name, config[name])),
+            key=lambda limit: limit.item.get_expiry()))
         self.static_prefix = static_prefix
         self.counter = FixedWindowRateLimiter(storage_from_string(STORAGE_URI))
 
@@ -87,10 +93,9 @@ class ClientLimits:
         for limit in self.limits:
             if not limit.applies(environ, self.static_prefix):
                 continue
-            for item in limit.items:
-                if not self.counter.hit(item, address, limit.name):
-                    ends = self.counter.get_window_stats(item, address, limit.name).reset_time
-                    return Breach(item, max(1, math.ceil(ends - time.time())))
+            if not self.counter.hit(limit.item, address, limit.name):
+                ends = self.counter.get_window_stats(limit.item, address, limit.name).reset_time
+                return Breach(limit.item, max(1, math.ceil(ends - time.time())))
         return None
 
 

@@ -45,7 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ANSWER_CACHE_BYTES", 32 * 2**20,
             "Bytes of /sparql answers kept in memory (embedded store; 0 for none): a query "
             "asked again in the same format is answered without running it, unless it can "
-            "read the community graph."),
+            "read the community graph. Whole responses resent without the app are kept within "
+            "as many bytes again."),
     Setting("QUERY_QUEUE_WAIT", 2,
             "Seconds a query waits for a free slot before a 503 with Retry-After."),
     Setting("MAX_URL_LENGTH", 8192, "Longest request URL, in bytes; longer is a 414."),
