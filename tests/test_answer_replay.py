@@ -46,11 +46,16 @@ def test_the_third_asking_is_the_seconds_response_resent_without_flask(replay_ap
     assert replay_app.extensions[EXTENSION].replays == 1
 
 
-def test_another_format_or_query_is_not_resent_from_an_answer_kept(replay_app,
-                                                                   monkeypatch) -> None:
-    client = replay_app.test_client()
+def _kept(app):  # type: ignore[no-untyped-def]
+    """A client that has asked QUERY twice: the replay now keeps its answer."""
+    client = app.test_client()
     for _ in range(2):
         _get(client)
+    return client
+
+
+def test_another_format_or_query_is_not_resent_from_an_answer_kept(replay_app) -> None:
+    client = _kept(replay_app)
     csv = _get(client, accept="text/csv")
     assert csv.mimetype == "text/csv" and "X-Answer-Cache" not in csv.headers
     other = _get(client, QUERY + " LIMIT 2")
@@ -60,9 +65,7 @@ def test_another_format_or_query_is_not_resent_from_an_answer_kept(replay_app,
 
 def test_a_request_with_a_cookie_or_not_a_get_goes_through_flask(replay_app,
                                                                   monkeypatch) -> None:
-    client = replay_app.test_client()
-    for _ in range(2):
-        _get(client)
+    client = _kept(replay_app)
     _flask_refuses(replay_app, monkeypatch)
     client.set_cookie("session", "abc")  # a visitor's session: Flask refreshes it
     with pytest.raises(AssertionError, match="view ran"):
